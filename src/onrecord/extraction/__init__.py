@@ -2,9 +2,71 @@
 
 from __future__ import annotations
 
-from onrecord.records import Statement
+import hashlib
+
+from spacy.tokens import Doc
+
+from onrecord.extraction.candidates import Candidate
+from onrecord.extraction.direct import direct_candidates
+from onrecord.extraction.indirect import indirect_candidates
+from onrecord.extraction.nlp import parse
+from onrecord.extraction.quotes import Quote, find_quotes
+from onrecord.extraction.speakers import Entities
+from onrecord.records import Span, Statement
+
+__all__ = ["extract"]
 
 
 def extract(text: str) -> list[Statement]:
     """Every statement in `text`, in order of appearance. Never raises for any input string."""
-    return []  # placeholder until the rule engine lands
+    if not text.strip():
+        return []
+    entities = Entities()
+    statements: list[Statement] = []
+    quotes = find_quotes(text)
+    for base, doc in parse(text):
+        entities.add_doc(doc, base)
+        local = _local_quotes(quotes, base, len(doc.text))
+        for candidate in _candidates(doc, local):
+            statements.append(_statement(text, candidate, base, entities))
+    return sorted(statements, key=lambda s: (s.content[0].start, s.content[0].end))
+
+
+def _local_quotes(quotes: list[Quote], base: int, length: int) -> list[Quote]:
+    return [
+        Quote(tuple((s - base, e - base) for s, e in q.segments), q.opening, q.closed)
+        for q in quotes
+        if q.start >= base and q.end <= base + length
+    ]
+
+
+def _candidates(doc: Doc, quotes: list[Quote]) -> list[Candidate]:
+    from onrecord.extraction.direct import _inside_mask
+
+    inside = _inside_mask(doc, quotes)
+    direct = direct_candidates(doc, quotes)
+    taken = {c.cue for c in direct if c.cue is not None}
+    indirect = [c for c in indirect_candidates(doc, inside) if c.cue not in taken]
+    return direct + indirect
+
+
+def _statement(text: str, candidate: Candidate, base: int, entities: Entities) -> Statement:
+    content = tuple(Span(base + s, base + e, text[base + s : base + e]) for s, e in candidate.content)
+    cue = None
+    if candidate.cue is not None:
+        start, end = base + candidate.cue[0], base + candidate.cue[1]
+        cue = Span(start, end, text[start:end])
+    speaker = entities.resolve(candidate.source, base)
+    return Statement(
+        id=_stable_id(content),
+        kind=candidate.kind,  # type: ignore[arg-type]
+        content=content,
+        cue=cue,
+        speaker=speaker,
+        confidence=candidate.confidence,
+    )
+
+
+def _stable_id(content: tuple[Span, ...]) -> str:
+    key = "|".join(f"{s.start}:{s.end}:{s.text}" for s in content)
+    return hashlib.sha1(key.encode("utf-8")).hexdigest()[:16]

@@ -1,0 +1,17 @@
+"""The internal record rules produce before speakers are resolved (chunk-relative, holds spaCy spans)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from spacy.tokens import Span as SpacySpan
+
+
+@dataclass
+class Candidate:
+    kind: str
+    content: list[tuple[int, int]]
+    cue: tuple[int, int] | None
+    source: SpacySpan | None
+    confidence: float
+    quote_ids: set[int] = field(default_factory=set)

@@ -1,0 +1,53 @@
+"""Recognising cues on the parse: single verbs from the lexicon and multi-word phrases."""
+
+from __future__ import annotations
+
+from spacy.tokens import Token
+
+from onrecord.extraction.lexicon import lexicon
+
+SUBJECTS = ("nsubj", "nsubjpass", "csubj")
+INHERIT = ("conj", "advcl", "xcomp", "acl", "relcl", "ccomp")
+
+
+def cue_class(token: Token) -> str | None:
+    """The lexicon class of a verb used as a cue, or None when it is not one."""
+    if token.pos_ not in ("VERB", "AUX") and token.tag_ not in ("VBD", "VBZ", "VBP", "VBG", "VBN"):
+        return None
+    lex = lexicon()
+    found = lex.cue_class.get(token.lemma_.lower())
+    if found:
+        return found
+    return phrase_class(token)
+
+
+def phrase_class(token: Token) -> str | None:
+    for words, cls in lexicon().phrases.get(token.lemma_.lower(), ()):
+        following = [t.lower_ for t in token.doc[token.i + 1 : token.i + 1 + len(words)]]
+        if following == list(words):
+            return cls
+    return None
+
+
+def phrase_end(token: Token) -> int:
+    """Token index just past the cue: `made it clear` ends after `clear`."""
+    for words, _ in lexicon().phrases.get(token.lemma_.lower(), ()):
+        following = [t.lower_ for t in token.doc[token.i + 1 : token.i + 1 + len(words)]]
+        if following == list(words):
+            return token.i + 1 + len(words)
+    return token.i + 1
+
+
+def subject_of(verb: Token) -> Token | None:
+    """The subject of a verb, climbing to the governing verb for `saying`, `and added`, `wants to`."""
+    current = verb
+    for _ in range(4):
+        for child in current.children:
+            if child.dep_ in SUBJECTS:
+                return child
+        if current.dep_ == "relcl" and current.head.pos_ in ("NOUN", "PROPN"):
+            return current.head
+        if current.dep_ not in INHERIT or current.head is current:
+            return None
+        current = current.head
+    return None

@@ -1,0 +1,154 @@
+"""Direct quotations: which quotes are statements, and who is credited with them."""
+
+from __future__ import annotations
+
+from spacy.tokens import Doc, Token
+
+from onrecord.extraction.candidates import Candidate
+from onrecord.extraction.cues import cue_class, phrase_end, subject_of
+from onrecord.extraction.quotes import Quote
+
+SENTENCE_END = ".?!…"
+LEAD_IN = set(",:—–-")
+
+
+def direct_candidates(doc: Doc, quotes: list[Quote]) -> list[Candidate]:
+    """One candidate per quote that reads as a statement; split quotes are merged into one."""
+    inside = _inside_mask(doc, quotes)
+    found: list[Candidate] = []
+    for number, quote in enumerate(quotes):
+        if not _is_statement_shaped(doc.text, quote):
+            continue
+        candidate = _attribute(doc, quote, inside)
+        previous = found[-1] if found else None
+        if candidate is None:
+            if previous is not None and _continues(doc, previous, quote):
+                previous.content.extend(quote.segments)
+                previous.quote_ids.add(number)
+                continue
+            candidate = _from_context(doc, quote, previous)
+        candidate.quote_ids.add(number)
+        found.append(candidate)
+    return found
+
+
+def _inside_mask(doc: Doc, quotes: list[Quote]) -> list[bool]:
+    mask = [False] * len(doc)
+    for quote in quotes:
+        for start, end in quote.segments:
+            span = doc.char_span(start - 1 if start > 0 else start, min(end + 1, len(doc.text)), alignment_mode="expand")
+            if span is not None:
+                for token in span:
+                    mask[token.i] = True
+    return mask
+
+
+def _is_statement_shaped(text: str, quote: Quote) -> bool:
+    """Whole utterances, not scare quotes, titles or nicknames."""
+    inner = " ".join(text[s:e] for s, e in quote.segments).strip()
+    words = inner.split()
+    if len(words) < 2:
+        return False
+    before = text[: quote.start - 1].rstrip()[-1:]
+    opens_sentence = before in ("", *SENTENCE_END, *LEAD_IN, "\n") or text[quote.start - 2 : quote.start - 1] == "\n"
+    ends_utterance = inner[-1] in ",.?!…:;—–-"
+    if len(words) < 4 and not ends_utterance:
+        return False
+    return opens_sentence or (ends_utterance and len(words) >= 6)
+
+
+def _frame(doc: Doc, quote: Quote, inside: list[bool]) -> list[Token]:
+    """Tokens of the quote's sentences that lie outside every quotation."""
+    start_tok = _token_at(doc, quote.start)
+    end_tok = _token_at(doc, max(quote.start, quote.end - 1))
+    if start_tok is None or end_tok is None:
+        return []
+    lo, hi = start_tok.sent.start, end_tok.sent.end
+    if hi < len(doc) and _quote_ends_sentence(doc, end_tok):
+        nxt = doc[hi].sent
+        if not any(inside[t.i] for t in nxt) and len(nxt) <= 12:
+            hi = nxt.end
+    para_start = doc.text.rfind("\n", 0, quote.start) + 1
+    para_end = doc.text.find("\n", quote.end)
+    para_end = len(doc.text) if para_end < 0 else para_end
+    return [t for t in doc[lo:hi] if not inside[t.i] and para_start <= t.idx < para_end]
+
+
+def _quote_ends_sentence(doc: Doc, end_tok: Token) -> bool:
+    return end_tok.text in ",.?!" or end_tok.sent.end == end_tok.i + 1
+
+
+def _token_at(doc: Doc, char: int) -> Token | None:
+    span = doc.char_span(char, min(char + 1, len(doc.text)), alignment_mode="expand")
+    return span[0] if span is not None and len(span) else None
+
+
+def _attribute(doc: Doc, quote: Quote, inside: list[bool]) -> Candidate | None:
+    frame = _frame(doc, quote, inside)
+    cues = [t for t in frame if cue_class(t) is not None and cue_class(t) != "position"]
+    if cues:
+        cue = min(cues, key=lambda t: _distance(t, quote))
+        subject = subject_of(cue)
+        source = _phrase(subject) if subject is not None and not inside[subject.i] else None
+        end = doc[phrase_end(cue) - 1]
+        return Candidate("direct", list(quote.segments), (cue.idx, end.idx + len(end)), source, 0.9)
+    colon = _colon_before(doc, quote)
+    if colon is not None:
+        subject = _sentence_subject(colon)
+        if subject is not None:
+            return Candidate("direct", list(quote.segments), (colon.idx, colon.idx + 1), _phrase(subject), 0.75)
+    return None
+
+
+def _distance(token: Token, quote: Quote) -> int:
+    return min(abs(token.idx - quote.end), abs(token.idx - quote.start))
+
+
+def _colon_before(doc: Doc, quote: Quote) -> Token | None:
+    text = doc.text[: max(quote.start - 1, 0)].rstrip()
+    if not text.endswith(":"):
+        return None
+    return _token_at(doc, len(text) - 1)
+
+
+def _sentence_subject(token: Token) -> Token | None:
+    root = token.sent.root
+    return next((c for c in root.children if c.dep_ in ("nsubj", "nsubjpass")), None)
+
+
+def _phrase(token: Token) -> object:
+    return token.doc[token.i : token.i + 1]
+
+
+def _continues(doc: Doc, previous: Candidate, quote: Quote) -> bool:
+    """`“A,” he said. “B.”`: a second quote right after an attributed quote, in the same paragraph."""
+    if previous.kind != "direct" or previous.cue is None:
+        return False
+    gap = doc.text[previous.content[-1][1] : quote.start]
+    return "\n" not in gap.strip(" ”\"’'“") and len(gap) < 80 and previous.cue[0] < quote.start
+
+
+def _from_context(doc: Doc, quote: Quote, previous: Candidate | None) -> Candidate:
+    """No cue around the quote: borrow the speaker of the statement just before, or a lead-in sentence."""
+    if previous is not None and previous.source is not None and quote.start - previous.content[-1][1] < 400:
+        between = doc.text[previous.content[-1][1] : quote.start]
+        if between.count("\n") <= 2:
+            return Candidate("direct", list(quote.segments), None, previous.source, 0.6)
+    lead = _lead_in_subject(doc, quote)
+    if lead is not None:
+        return Candidate("direct", list(quote.segments), None, _phrase(lead), 0.5)
+    return Candidate("direct", list(quote.segments), None, None, 0.4)
+
+
+def _lead_in_subject(doc: Doc, quote: Quote) -> Token | None:
+    """`Kirby was blunt. “...”`: a named subject in the sentence just before, same paragraph."""
+    start_tok = _token_at(doc, quote.start)
+    if start_tok is None or start_tok.sent.start == 0:
+        return None
+    previous = doc[start_tok.sent.start - 1].sent
+    if "\n" in doc.text[previous.end_char : quote.start]:
+        return None
+    subject = _sentence_subject(previous.root)
+    if subject is not None and (subject.ent_type_ in ("PERSON", "ORG") or subject.pos_ == "PRON"):
+        return subject
+    return None

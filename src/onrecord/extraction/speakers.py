@@ -1,0 +1,183 @@
+"""Who a speaker mention is: names, roles and kinds, resolved within one article."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from spacy.tokens import Doc, Token
+from spacy.tokens import Span as SpacySpan
+
+from onrecord.extraction.lexicon import lexicon
+from onrecord.records import Span, Speaker, SpeakerType
+
+ORG_LABELS = {"ORG", "NORP", "GPE"}
+PERSONAL = {"he", "she", "him", "her", "i", "we", "you"}
+RELATIVE = {"who", "which", "that", "whom"}
+DETERMINERS = {"the", "a", "an", "this", "that", "these", "those"}
+
+
+@dataclass(frozen=True)
+class Mention:
+    """A named entity seen in the article, with the role written next to it."""
+
+    name: str
+    type: SpeakerType
+    role: str | None
+    start: int
+    subject: bool
+
+
+class Entities:
+    """Every person and organisation mention of one article, in text order, for resolving speakers."""
+
+    def __init__(self) -> None:
+        self.mentions: list[Mention] = []
+
+    def add_doc(self, doc: Doc, base: int) -> None:
+        for ent in doc.ents:
+            if ent.label_ == "PERSON" or ent.label_ in ORG_LABELS:
+                self.mentions.append(_mention(ent, base))
+
+    def resolve(self, source: SpacySpan | None, base: int) -> Speaker:
+        if source is None:
+            return Speaker(name=None)
+        mention = _mention_span(source, base)
+        name, kind = self._who(source, base + source.start_char)
+        role = self._role(name) if kind == "person" and name else None
+        return Speaker(name=name, type=kind, role=role, mention=mention)
+
+    def _who(self, source: SpacySpan, at: int) -> tuple[str | None, SpeakerType]:
+        head = source.root
+        word = head.lower_
+        if word in RELATIVE and head.head.head is not head.head:
+            antecedent = _noun_phrase(head.head.head)
+            return self._who(antecedent, at) if antecedent.root.pos_ in ("PROPN", "NOUN") else (None, "unknown")
+        if head.pos_ == "PRON" or word in PERSONAL:
+            return self._pronoun(word, at)
+        for ent in _entities_near(head):
+            if ent.label_ == "PERSON":
+                return self.canonical(_clean_name(ent.text), at), "person"
+            if ent.label_ in ORG_LABELS:
+                return _org_name(source, ent), _org_type(ent.text)
+        return self._description(source, at)
+
+    def _pronoun(self, word: str, at: int) -> tuple[str | None, SpeakerType]:
+        wanted = "person" if word in PERSONAL else "organization"
+        if word == "they":
+            wanted = "organization"
+        before = [m for m in self.mentions if m.start < at and m.type == wanted]
+        if not before:
+            return None, "person" if wanted == "person" else "unknown"
+        recent = [m for m in before[-6:] if m.subject] or before[-1:]
+        last = recent[-1]
+        return (self.canonical(last.name, at), "person") if wanted == "person" else (last.name, last.type)
+
+    def _description(self, source: SpacySpan, at: int) -> tuple[str | None, SpeakerType]:
+        head = source.root
+        text = _strip_determiner(_noun_phrase(head).text)
+        if head.pos_ == "PROPN":
+            return self.canonical(_clean_name(text), at), "unknown"
+        noun = head.lower_
+        for mention in reversed([m for m in self.mentions if m.start < at and m.type == "person"]):
+            role = (mention.role or "").lower()
+            if noun in role.split() or (noun.endswith("year-old") or noun == "old"):
+                return self.canonical(mention.name, at), "person"
+        return text or None, "unknown"
+
+    def canonical(self, name: str, at: int) -> str:
+        """The fullest name this article uses for `name`: "Blinken" -> "Anthony Blinken"."""
+        words = name.split()
+        if not words:
+            return name
+        key = words[-1].lower()
+        fuller = [m for m in self.mentions if m.type == "person" and len(m.name.split()) > len(words)]
+        same = [m for m in fuller if m.name.split()[-1].lower() == key]
+        if len(words) == 1 and not same:
+            same = [m for m in fuller if m.name.split()[0].lower() == key]
+        if not same:
+            return name
+        before = [m for m in same if m.start <= at]
+        return (before[-1] if before else same[0]).name
+
+    def _role(self, name: str) -> str | None:
+        for mention in self.mentions:
+            if mention.role and (mention.name == name or name.endswith(" " + mention.name)):
+                return mention.role
+        return None
+
+
+def _entities_near(head: Token) -> list[SpacySpan]:
+    """Entities of the head's noun phrase, the one containing the head first."""
+    ents = list(_noun_phrase(head).ents)
+    return sorted(ents, key=lambda e: not (e.start <= head.i < e.end))
+
+
+def _mention(ent: SpacySpan, base: int) -> Mention:
+    if ent.label_ == "PERSON":
+        return Mention(_clean_name(ent.text), "person", _role_of(ent), base + ent.start_char, _is_subject(ent))
+    return Mention(ent.text, _org_type(ent.text), None, base + ent.start_char, _is_subject(ent))
+
+
+def _is_subject(ent: SpacySpan) -> bool:
+    return ent.root.dep_ in ("nsubj", "nsubjpass") or ent.root.head.dep_ in ("nsubj", "nsubjpass")
+
+
+def _role_of(ent: SpacySpan) -> str | None:
+    """Title words before the name ("French President Emmanuel Macron") or an appositive after it."""
+    root = ent.root
+    for child in root.children:
+        if child.dep_ == "appos" and child.i > root.i and child.pos_ in ("NOUN", "PROPN"):
+            return _strip_determiner(_noun_phrase(child, keep_clauses=False).text) or None
+    if root.dep_ == "appos" and root.head.pos_ == "NOUN":
+        return _strip_determiner(_noun_phrase(root.head, keep_clauses=False).text[: ent.start_char]) or None
+    left = [t for t in root.subtree if t.i < ent.start and t.dep_ not in ("det", "punct", "poss", "case")]
+    while left and (left[0].pos_ in ("ADP", "CCONJ", "DET") or left[0].lower_ in ("former",)):
+        left = left[1:]
+    words = [t.text_with_ws for t in left if t.i >= (left[0].i if left else 0)]
+    role = "".join(words).strip(" ,")
+    return role if role and any(t.pos_ in ("NOUN", "PROPN") for t in left) else None
+
+
+def _noun_phrase(head: Token, keep_clauses: bool = False) -> SpacySpan:
+    drop = {"relcl", "appos", "acl", "punct", "advcl", "cc", "conj"} - ({"relcl", "acl"} if keep_clauses else set())
+    tokens = [head]
+    for child in head.children:
+        if child.dep_ not in drop:
+            tokens.extend(child.subtree)
+    start = min(t.i for t in tokens)
+    end = max(t.i for t in tokens) + 1
+    return head.doc[start:end]
+
+
+def _mention_span(source: SpacySpan, base: int) -> Span:
+    phrase = _noun_phrase(source.root) if source.root.lower_ not in RELATIVE else source
+    return Span(base + phrase.start_char, base + phrase.end_char, phrase.text)
+
+
+def _clean_name(text: str) -> str:
+    words = text.replace("’s", "").replace("'s", "").split()
+    honorifics = lexicon().honorifics
+    while len(words) > 1 and words[0].lower() in honorifics:
+        words = words[1:]
+    return " ".join(words).strip(" ,.’'")
+
+
+def _strip_determiner(text: str) -> str:
+    words = text.split()
+    while words and words[0].lower() in DETERMINERS:
+        words = words[1:]
+    return " ".join(words)
+
+
+def _org_name(source: SpacySpan, ent: SpacySpan) -> str:
+    name = _strip_determiner(ent.text)
+    before = source.doc[ent.start - 1] if ent.start > 0 else None
+    has_the = ent.text.lower().startswith("the ") or (before is not None and before.lower_ == "the")
+    return "The " + name if has_the and _org_type(name) == "media" else name
+
+
+def _org_type(name: str) -> SpeakerType:
+    lowered = f" {name.lower()} "
+    if any(f" {word} " in lowered for word in lexicon().media_words):
+        return "media"
+    return "organization"

@@ -1,0 +1,28 @@
+"""The `extract` pipeline: paths in, (Article, statements) or a Skip per input out."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+
+from onrecord.articles import to_article
+from onrecord.extraction import extract
+from onrecord.records import Article, Skip, Statement
+from onrecord.sources import read_documents
+
+ExtractResult = tuple[Article, list[Statement]] | Skip
+
+
+def extract_paths(paths: Iterable[str]) -> Iterator[ExtractResult]:
+    """Read every path (files and directories), clean each document and extract its statements.
+
+    Yields one result per document, in input order; a bad input yields a `Skip` and the rest still runs.
+    """
+    for document in read_documents(paths):
+        if isinstance(document, Skip):
+            yield document
+            continue
+        article = to_article(document)
+        if isinstance(article, Skip):
+            yield article
+            continue
+        yield article, extract(article.text)
