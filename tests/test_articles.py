@@ -40,7 +40,10 @@ def test_utf8_text_is_kept_exactly_as_read() -> None:
     ("text", "encoding"),
     [
         ("The minister said: “We will not back down,” and left the café in a hurry.\n", "cp1252"),
-        ("Le ministre a déclaré : « Nous ne reculerons pas », à Paris. Ça va être difficile, a-t-il dit.\n", "latin-1"),
+        (
+            "Le ministre a déclaré : « Nous ne reculerons pas », à Paris. Ça va être dur, a-t-il dit.\n",
+            "latin-1",
+        ),
     ],
 )
 def test_non_utf8_text_is_decoded_and_the_assumed_encoding_is_reported(text: str, encoding: str) -> None:
@@ -125,7 +128,7 @@ PAGE = f"""<!DOCTYPE html>
 </article>
 <section id="comments" class="comments-area">
 <h3 class="comment-reply-title">Leave a Reply</h3>
-<div class="comment"><p>Totally disagree, commenters like me know better than any spokesman ever will!</p></div>
+<div class="comment"><p>Totally disagree, commenters like me know better than any spokesman!</p></div>
 <form class="comment-form"><p>Your email address will not be published. Required fields are marked *</p>
 <textarea name="comment"></textarea><input type="submit" value="Post Comment"></form>
 </section>
@@ -156,7 +159,7 @@ def test_html_furniture_is_dropped() -> None:
     [
         "<html><head><title>Nothing</title></head><body></body></html>",
         "<html><body><script>var x = 1;</script><style>p {}</style></body></html>",
-        '<html><body><div id="comments"><h3>Leave a Reply</h3><form><textarea></textarea></form></div></body></html>',
+        '<html><body><div id="comments"><h3>Leave a Reply</h3><form><textarea></textarea></form></div>',
         "<html><body><p>   </p><img src='a.png'></body></html>",
         "   \n  ",
         "<<<>>>",

@@ -100,7 +100,9 @@ def test_jsonl_follows_the_output_contract(tmp_path: Path) -> None:
     assert list(first["speaker"]) == ["name", "type", "role", "mention"]
     assert first["speaker"]["name"] == "John Kirby" and first["speaker"]["type"] == "person"
     assert first["cue"]["text"] == "said" and first["speaker"]["mention"]["text"] == "he"
-    assert second["cue"] is None and second["speaker"]["mention"] is None and second["speaker"]["role"] is None
+    assert (
+        second["cue"] is None and second["speaker"]["mention"] is None and second["speaker"]["role"] is None
+    )
     assert "text" not in document
 
 
@@ -134,7 +136,9 @@ def test_a_batch_with_bad_inputs_still_outputs_the_good_ones_and_exits_1(tmp_pat
     (tmp_path / "good.txt").write_text("“Fine,” he said.", encoding="utf-8")
     (tmp_path / "empty.txt").write_bytes(b"")
     (tmp_path / "binary.txt").write_bytes(b"\x7fELF\x02\x01\x01\x00\x00\x00")
-    (tmp_path / "latin.txt").write_bytes("“Très bien,” he said in the café, smiling at everybody.".encode("cp1252"))
+    (tmp_path / "latin.txt").write_bytes(
+        "“Très bien,” he said in the café, smiling at everybody.".encode("cp1252")
+    )
     (tmp_path / "nothing").mkdir()
     paths = ["good.txt", "missing.txt", "empty.txt", "binary.txt", "nothing", "latin.txt"]
     result = invoke(*(tmp_path / name for name in paths), "--format", "jsonl", "--with-text")
@@ -200,7 +204,9 @@ def test_html_input_drops_furniture_and_offsets_index_the_extracted_text(tmp_pat
 
 
 @pytest.mark.parametrize(
-    "args", [[], ["--format", "xml", "x.txt"], ["--colour", "x.txt"]], ids=["no-path", "bad-format", "bad-option"]
+    "args",
+    [[], ["--format", "xml", "x.txt"], ["--colour", "x.txt"]],
+    ids=["no-path", "bad-format", "bad-option"],
 )
 def test_usage_errors_exit_2(args: list[str]) -> None:
     result = CliRunner().invoke(main, ["extract", *args])
@@ -229,3 +235,15 @@ def test_the_installed_command_never_shows_a_traceback(tmp_path: Path) -> None:
     assert usage.returncode == 2
     for completed in (good, bad, usage):
         assert "Traceback" not in completed.stderr + completed.stdout
+
+
+def test_quote_text_joins_discontinuous_content_and_truncates_at_a_word() -> None:
+    from onrecord.output import quote_text
+
+    def statement(*texts: str) -> Statement:
+        spans = tuple(Span(0, len(text), text) for text in texts)
+        return Statement("s", "direct", spans, None, Speaker(None), 0.5)
+
+    assert quote_text(statement("A,", "B\n  and C.")) == "A, … B and C."
+    long = quote_text(statement("word " * 100), limit=50)
+    assert len(long) <= 50 and long.endswith("word…")

@@ -31,7 +31,9 @@ def test_text_file_is_read_as_bytes_exactly(tmp_path: Path) -> None:
     assert document == Document(source=str(tmp_path / "a.txt"), data=data, media_type="text")
 
 
-@pytest.mark.parametrize(("name", "media_type"), [("p.html", "html"), ("p.HTM", "html"), ("notes.md", "text")])
+@pytest.mark.parametrize(
+    ("name", "media_type"), [("p.html", "html"), ("p.HTM", "html"), ("notes.md", "text")]
+)
 def test_media_type_from_suffix_and_unknown_suffix_given_explicitly_is_text(
     tmp_path: Path, name: str, media_type: str
 ) -> None:
@@ -103,7 +105,9 @@ def test_utf16_with_byte_order_mark_is_not_binary(tmp_path: Path) -> None:
     assert isinstance(document, Document)
 
 
-def test_oversize_sparse_file_is_refused_without_reading_it(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_oversize_sparse_file_is_refused_without_reading_it(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     big = tmp_path / "big.txt"
     with big.open("wb") as handle:
         handle.truncate(MAX_BYTES + 1)  # sparse: takes no disk space

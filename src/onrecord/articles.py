@@ -14,7 +14,7 @@ import charset_normalizer
 
 from onrecord.records import Article, Document, Skip
 
-# Non-UTF-8 news is most often Windows-1252: it wins when charset-normalizer finds it as good as its best guess.
+# Non-UTF-8 news is most often Windows-1252: it wins when charset-normalizer rates it as good as its best.
 _PREFERRED_ENCODING = "cp1252"
 _COHERENCE_TIE = 0.05
 

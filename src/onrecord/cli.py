@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
+import json
 import os
 import sys
 from collections.abc import Iterable
+from pathlib import Path
 
 import click
 from rich.console import Console
 
+from onrecord.evaluation import polnear
+from onrecord.extraction import extract
 from onrecord.output import jsonl_line, statements_table
 from onrecord.pipeline import ExtractResult, extract_paths
 from onrecord.records import Skip
@@ -71,3 +75,24 @@ def _write_results(results: Iterable[ExtractResult], output_format: str, with_te
 # Evaluation commands: another engineer adds the evaluation command group here
 # (registered on `main` with main.add_command(...)). Keep this block last.
 # ---------------------------------------------------------------------------------------------------------
+
+
+@main.group(name="eval")
+def evaluate_group() -> None:
+    """Score the extractor against annotated corpora."""
+
+
+@evaluate_group.command(name="polnear")
+@click.argument("split_dir", type=click.Path(file_okay=False, path_type=Path))
+@click.option("--json", "as_json", is_flag=True, help="Print the scores as one JSON object.")
+def eval_polnear(split_dir: Path, as_json: bool) -> None:
+    """Score extraction on a PolNeAR split directory (e.g. ../shared/polnear/dev) by the recipe."""
+    try:
+        scores = polnear.evaluate(split_dir, extract)
+    except polnear.PolnearError as error:
+        click.echo(f"onrecord: {error}", err=True)
+        sys.exit(EXIT_SKIPPED)
+    if as_json:
+        click.echo(json.dumps(polnear.scores_to_dict(scores), indent=2))
+    else:
+        Console().print(polnear.render_table(scores))

@@ -38,12 +38,12 @@ def jsonl_line(article: Article, statements: list[Statement], with_text: bool = 
 
 def statements_table(article: Article, statements: list[Statement]) -> Table:
     """A table of who said what: speaker, role, cue, quote, kind; one row per statement."""
-    table = Table(title=Text(article.title or article.source), caption=_caption(statements), expand=True)
+    table = Table(title=Text(article.title or article.source), caption=_caption(statements))
     table.add_column("speaker", max_width=30, overflow="fold")
     table.add_column("role", max_width=30, overflow="fold")
     table.add_column("cue", max_width=16, overflow="fold")
-    table.add_column("quote", ratio=1, min_width=20, overflow="fold")
-    table.add_column("kind", no_wrap=True)
+    table.add_column("quote", min_width=12, overflow="fold")
+    table.add_column("kind", min_width=6)
     for statement in statements:
         table.add_row(
             Text(_speaker_label(statement.speaker)),

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from spacy.tokens import Doc, Token
+from spacy.tokens import Span as SpacySpan
 
 from onrecord.extraction.candidates import Candidate
 from onrecord.extraction.cues import cue_class, phrase_end, subject_of
@@ -36,7 +37,9 @@ def _inside_mask(doc: Doc, quotes: list[Quote]) -> list[bool]:
     mask = [False] * len(doc)
     for quote in quotes:
         for start, end in quote.segments:
-            span = doc.char_span(start - 1 if start > 0 else start, min(end + 1, len(doc.text)), alignment_mode="expand")
+            span = doc.char_span(
+                start - 1 if start > 0 else start, min(end + 1, len(doc.text)), alignment_mode="expand"
+            )
             if span is not None:
                 for token in span:
                     mask[token.i] = True
@@ -50,7 +53,9 @@ def _is_statement_shaped(text: str, quote: Quote) -> bool:
     if len(words) < 2:
         return False
     before = text[: quote.start - 1].rstrip()[-1:]
-    opens_sentence = before in ("", *SENTENCE_END, *LEAD_IN, "\n") or text[quote.start - 2 : quote.start - 1] == "\n"
+    opens_sentence = (
+        before in ("", *SENTENCE_END, *LEAD_IN, "\n") or text[quote.start - 2 : quote.start - 1] == "\n"
+    )
     ends_utterance = inner[-1] in ",.?!…:;—–-"
     if len(words) < 4 and not ends_utterance:
         return False
@@ -96,7 +101,9 @@ def _attribute(doc: Doc, quote: Quote, inside: list[bool]) -> Candidate | None:
     if colon is not None:
         subject = _sentence_subject(colon)
         if subject is not None:
-            return Candidate("direct", list(quote.segments), (colon.idx, colon.idx + 1), _phrase(subject), 0.75)
+            return Candidate(
+                "direct", list(quote.segments), (colon.idx, colon.idx + 1), _phrase(subject), 0.75
+            )
     return None
 
 
@@ -116,7 +123,7 @@ def _sentence_subject(token: Token) -> Token | None:
     return next((c for c in root.children if c.dep_ in ("nsubj", "nsubjpass")), None)
 
 
-def _phrase(token: Token) -> object:
+def _phrase(token: Token) -> SpacySpan:
     return token.doc[token.i : token.i + 1]
 
 

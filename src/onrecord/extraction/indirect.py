@@ -7,8 +7,25 @@ from spacy.tokens import Doc, Token
 from onrecord.extraction.candidates import Candidate
 from onrecord.extraction.cues import cue_class, phrase_end, subject_of
 
-XCOMP_CUES = {"want", "hope", "plan", "intend", "expect", "promise", "vow", "pledge", "threaten", "refuse",
-              "decline", "urge", "wish", "agree", "call", "ask", "push"}
+XCOMP_CUES = {
+    "want",
+    "hope",
+    "plan",
+    "intend",
+    "expect",
+    "promise",
+    "vow",
+    "pledge",
+    "threaten",
+    "refuse",
+    "decline",
+    "urge",
+    "wish",
+    "agree",
+    "call",
+    "ask",
+    "push",
+}
 TRIM = set(" \t\n,.;:—–-")
 EXPLETIVES = {"it", "there"}
 
@@ -39,7 +56,7 @@ def _reported(doc: Doc, verb: Token, inside: list[bool]) -> Candidate | None:
     if subject is None or subject.lower_ in EXPLETIVES or verb.dep_ == "auxpass":
         return None
     start, end = _content_bounds(content)
-    if subject.i >= start and subject.i < end or end - start < 3:
+    if (subject.i >= start and subject.i < end) or end - start < 3:
         return None
     quoted = sum(inside[i] for i in range(start, end))
     if quoted > 0.6 * (end - start):
@@ -50,15 +67,20 @@ def _reported(doc: Doc, verb: Token, inside: list[bool]) -> Candidate | None:
     if span is None:
         return None
     confidence = 0.8 if cls == "speech" else 0.6
-    return Candidate(kind, [span], (verb.idx, cue_end.idx + len(cue_end)), doc[subject.i : subject.i + 1],
-                     confidence)
+    return Candidate(
+        kind, [span], (verb.idx, cue_end.idx + len(cue_end)), doc[subject.i : subject.i + 1], confidence
+    )
 
 
 def _complement(verb: Token, cls: str) -> list[Token] | None:
     """The tokens of the clause a cue governs, without a leading `that`."""
     cue_end = phrase_end(verb)
     for child in verb.children:
-        if child.dep_ == "ccomp" or (child.dep_ == "xcomp" and verb.lemma_ in XCOMP_CUES) or _fronted(child, cls):
+        if (
+            child.dep_ == "ccomp"
+            or (child.dep_ == "xcomp" and verb.lemma_ in XCOMP_CUES)
+            or _fronted(child, cls)
+        ):
             return [t for t in child.subtree if not _is_that(t, child) and not verb.i <= t.i < cue_end]
     if verb.lemma_ in _object_cues() or cue_class_phrase(verb):
         for child in verb.children:
@@ -79,7 +101,9 @@ def _fronted(clause: Token, cls: str) -> bool:
     """`Y, X said`: a clause before the subject that the parser attached as an adverbial."""
     if cls != "speech" or clause.dep_ != "advcl" or clause.i > clause.head.i:
         return False
-    return not any(c.dep_ == "mark" for c in clause.children) and clause.doc[clause.right_edge.i + 1].text == ","
+    return (
+        not any(c.dep_ == "mark" for c in clause.children) and clause.doc[clause.right_edge.i + 1].text == ","
+    )
 
 
 def cue_class_phrase(verb: Token) -> bool:

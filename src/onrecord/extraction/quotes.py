@@ -83,7 +83,7 @@ def _paragraph_spans(text: str) -> list[tuple[int, int]]:
 
 def _opens_with(text: str, start: int, mark: str) -> bool:
     stripped = text[start : start + 8].lstrip()
-    return stripped.startswith(mark) or (mark in "“„«\"" and stripped[:1] in "“„«\"")
+    return stripped.startswith(mark) or (mark in '“„«"' and stripped[:1] in '“„«"')
 
 
 def _rstrip(text: str, start: int, end: int) -> int:
@@ -139,7 +139,7 @@ def _is_opening(text: str, start: int, end: int, mark: str) -> bool:
         return False
     if mark in SINGLE_OPENERS or mark == "''":
         # A single mark opens only at a word start and before a letter: never inside don't or '90s.
-        return before in OPEN_BEFORE or before in "“\"„«"
+        return before in OPEN_BEFORE or before in '“"„«'
     return before in OPEN_BEFORE or not before.isalnum()
 
 

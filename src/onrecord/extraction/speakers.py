@@ -51,7 +51,9 @@ class Entities:
         word = head.lower_
         if word in RELATIVE and head.head.head is not head.head:
             antecedent = _noun_phrase(head.head.head)
-            return self._who(antecedent, at) if antecedent.root.pos_ in ("PROPN", "NOUN") else (None, "unknown")
+            return (
+                self._who(antecedent, at) if antecedent.root.pos_ in ("PROPN", "NOUN") else (None, "unknown")
+            )
         if head.pos_ == "PRON" or word in PERSONAL:
             return self._pronoun(word, at)
         for ent in _entities_near(head):
@@ -114,7 +116,9 @@ def _entities_near(head: Token) -> list[SpacySpan]:
 
 def _mention(ent: SpacySpan, base: int) -> Mention:
     if ent.label_ == "PERSON":
-        return Mention(_clean_name(ent.text), "person", _role_of(ent), base + ent.start_char, _is_subject(ent))
+        return Mention(
+            _clean_name(ent.text), "person", _role_of(ent), base + ent.start_char, _is_subject(ent)
+        )
     return Mention(ent.text, _org_type(ent.text), None, base + ent.start_char, _is_subject(ent))
 
 
@@ -139,7 +143,9 @@ def _role_of(ent: SpacySpan) -> str | None:
 
 
 def _noun_phrase(head: Token, keep_clauses: bool = False) -> SpacySpan:
-    drop = {"relcl", "appos", "acl", "punct", "advcl", "cc", "conj"} - ({"relcl", "acl"} if keep_clauses else set())
+    drop = {"relcl", "appos", "acl", "punct", "advcl", "cc", "conj"} - (
+        {"relcl", "acl"} if keep_clauses else set()
+    )
     tokens = [head]
     for child in head.children:
         if child.dep_ not in drop:
