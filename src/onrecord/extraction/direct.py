@@ -22,6 +22,10 @@ def direct_candidates(doc: Doc, quotes: list[Quote]) -> list[Candidate]:
             continue
         candidate = _attribute(doc, quote, inside)
         previous = found[-1] if found else None
+        if candidate is not None and previous is not None and _same_cue(previous, candidate):
+            previous.content.extend(quote.segments)
+            previous.quote_ids.add(number)
+            continue
         if candidate is None:
             if previous is not None and _continues(doc, previous, quote):
                 previous.content.extend(quote.segments)
@@ -31,6 +35,11 @@ def direct_candidates(doc: Doc, quotes: list[Quote]) -> list[Candidate]:
         candidate.quote_ids.add(number)
         found.append(candidate)
     return found
+
+
+def _same_cue(previous: Candidate, candidate: Candidate) -> bool:
+    """`“A,” said Rubio. “B.”` parsed as one sentence: both quotes hang on the same cue."""
+    return previous.kind == "direct" and previous.cue is not None and previous.cue == candidate.cue
 
 
 def _inside_mask(doc: Doc, quotes: list[Quote]) -> list[bool]:
@@ -52,9 +61,9 @@ def _is_statement_shaped(text: str, quote: Quote) -> bool:
     words = inner.split()
     if len(words) < 2:
         return False
-    before = text[: quote.start - 1].rstrip()[-1:]
+    before = text[: quote.mark_start].rstrip()[-1:]
     opens_sentence = (
-        before in ("", *SENTENCE_END, *LEAD_IN, "\n") or text[quote.start - 2 : quote.start - 1] == "\n"
+        before in ("", *SENTENCE_END, *LEAD_IN, "\n") or text[quote.mark_start - 1 : quote.mark_start] == "\n"
     )
     ends_utterance = inner[-1] in ",.?!…:;—–-"
     if len(words) < 4 and not ends_utterance:
@@ -112,7 +121,7 @@ def _distance(token: Token, quote: Quote) -> int:
 
 
 def _colon_before(doc: Doc, quote: Quote) -> Token | None:
-    text = doc.text[: max(quote.start - 1, 0)].rstrip()
+    text = doc.text[: max(quote.mark_start, 0)].rstrip()
     if not text.endswith(":"):
         return None
     return _token_at(doc, len(text) - 1)

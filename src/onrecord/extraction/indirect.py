@@ -6,28 +6,15 @@ from spacy.tokens import Doc, Token
 
 from onrecord.extraction.candidates import Candidate
 from onrecord.extraction.cues import cue_class, phrase_end, subject_of
+from onrecord.extraction.lexicon import lexicon
 
 XCOMP_CUES = {
-    "want",
-    "hope",
-    "plan",
-    "intend",
-    "expect",
-    "promise",
-    "vow",
-    "pledge",
-    "threaten",
-    "refuse",
-    "decline",
-    "urge",
-    "wish",
-    "agree",
-    "call",
-    "ask",
-    "push",
-}
+    "want", "hope", "plan", "intend", "expect", "promise", "vow", "pledge", "threaten", "refuse",
+    "decline", "urge", "wish", "agree", "call", "ask", "push",
+}  # fmt: skip
 TRIM = set(" \t\n,.;:—–-")
 EXPLETIVES = {"it", "there"}
+WHEN_LABELS = {"DATE", "TIME"}
 
 
 def indirect_candidates(doc: Doc, inside: list[bool]) -> list[Candidate]:
@@ -47,79 +34,93 @@ def indirect_candidates(doc: Doc, inside: list[bool]) -> list[Candidate]:
 
 def _reported(doc: Doc, verb: Token, inside: list[bool]) -> Candidate | None:
     cls = cue_class(verb)
-    if cls is None:
-        return None
-    content = _complement(verb, cls)
-    if content is None:
+    if cls is None or verb.dep_ == "auxpass":
         return None
     subject = subject_of(verb)
-    if subject is None or subject.lower_ in EXPLETIVES or verb.dep_ == "auxpass":
+    if subject is None or subject.lower_ in EXPLETIVES:
         return None
-    start, end = _content_bounds(content)
-    if (subject.i >= start and subject.i < end) or end - start < 3:
+    tokens = _complement(verb, cls)
+    if not tokens or subject.i in tokens or len(tokens) < 3:
         return None
-    quoted = sum(inside[i] for i in range(start, end))
-    if quoted > 0.6 * (end - start):
+    quoted = sum(inside[i] for i in tokens)
+    if quoted > 0.6 * len(tokens):
         return None
-    kind = "mixed" if quoted else "indirect"
+    spans = [s for s in (_char_span(doc, a, b) for a, b in _runs(tokens)) if s is not None]
+    if not spans:
+        return None
     cue_end = doc[phrase_end(verb) - 1]
-    span = _char_span(doc, start, end)
-    if span is None:
-        return None
-    confidence = 0.8 if cls == "speech" else 0.6
     return Candidate(
-        kind, [span], (verb.idx, cue_end.idx + len(cue_end)), doc[subject.i : subject.i + 1], confidence
+        "mixed" if quoted else "indirect",
+        spans,
+        (verb.idx, cue_end.idx + len(cue_end)),
+        doc[subject.i : subject.i + 1],
+        0.8 if cls == "speech" else 0.6,
     )
 
 
-def _complement(verb: Token, cls: str) -> list[Token] | None:
-    """The tokens of the clause a cue governs, without a leading `that`."""
+def _complement(verb: Token, cls: str) -> list[int]:
+    """Indices of the tokens a cue governs, without a leading `that` or trailing `on Wednesday`."""
     cue_end = phrase_end(verb)
+    clauses = [c for c in verb.children if c.dep_ == "ccomp" or (c.dep_ == "xcomp" and verb.lemma_ in XCOMP_CUES)]
+    clauses = clauses or [c for c in verb.children if _fronted(c, cls)]
+    if clauses:
+        return _clause_tokens(clauses[0], skip=range(verb.i, cue_end))
+    if verb.dep_ == "parataxis" and cls == "speech" and verb.head.i != verb.i:
+        # `The goal, he said, is to forge a cease-fire`: the sentence around the cue is the content.
+        around = set(range(verb.left_edge.i, verb.right_edge.i + 1))
+        return [t.i for t in verb.head.subtree if t.i not in around and not t.is_punct or t.i > verb.i]
+    if verb.lemma_ in lexicon().object_cues or cue_end > verb.i + 1:
+        return _object_tokens(verb, cue_end)
+    return []
+
+
+def _clause_tokens(clause: Token, skip: range) -> list[int]:
+    dropped = {t.i for child in _trailing_when(clause) for t in child.subtree}
+    return sorted(
+        t.i
+        for t in clause.subtree
+        if t.i not in skip and t.i not in dropped and not (t.dep_ == "mark" and t.lower_ == "that")
+    )
+
+
+def _trailing_when(clause: Token) -> list[Token]:
+    """Right-hand adjuncts that date the speech act rather than the claim: `on Wednesday`."""
+    trailing = [c for c in clause.rights if not c.is_punct][-3:]
+    for n, child in enumerate(trailing):
+        if child.dep_ in ("prep", "npadvmod") and any(t.ent_type_ in WHEN_LABELS for t in child.subtree):
+            rest = trailing[n:]
+            return rest if all(c.dep_ in ("prep", "npadvmod", "advmod") for c in rest) else []
+    return []
+
+
+def _object_tokens(verb: Token, cue_end: int) -> list[int]:
     for child in verb.children:
-        if (
-            child.dep_ == "ccomp"
-            or (child.dep_ == "xcomp" and verb.lemma_ in XCOMP_CUES)
-            or _fronted(child, cls)
-        ):
-            return [t for t in child.subtree if not _is_that(t, child) and not verb.i <= t.i < cue_end]
-    if verb.lemma_ in _object_cues() or cue_class_phrase(verb):
-        for child in verb.children:
-            if child.dep_ in ("dobj", "prep") and child.i > verb.i:
-                tokens = list(child.subtree)
-                if child.dep_ == "prep":
-                    tokens = tokens[1:]
-                if len(tokens) >= 2:
-                    return tokens
-    return None
-
-
-def _is_that(token: Token, clause: Token) -> bool:
-    return token.dep_ == "mark" and token.lower_ == "that" and token.head.i == clause.i
+        if child.dep_ in ("dobj", "prep") and child.i >= cue_end - 1:
+            tokens = [t.i for t in child.subtree if t.i >= cue_end]
+            if len(tokens) >= 2:
+                return tokens
+    return []
 
 
 def _fronted(clause: Token, cls: str) -> bool:
     """`Y, X said`: a clause before the subject that the parser attached as an adverbial."""
     if cls != "speech" or clause.dep_ != "advcl" or clause.i > clause.head.i:
         return False
-    return (
-        not any(c.dep_ == "mark" for c in clause.children) and clause.doc[clause.right_edge.i + 1].text == ","
-    )
+    after = clause.right_edge.i + 1
+    no_mark = not any(c.dep_ == "mark" for c in clause.children)
+    has_subject = any(c.dep_ in ("nsubj", "nsubjpass", "expl") for c in clause.children)
+    return no_mark and has_subject and after < len(clause.doc) and clause.doc[after].text == ","
 
 
-def cue_class_phrase(verb: Token) -> bool:
-    return phrase_end(verb) > verb.i + 1
-
-
-def _object_cues() -> frozenset[str]:
-    from onrecord.extraction.lexicon import lexicon
-
-    return lexicon().object_cues
-
-
-def _content_bounds(tokens: list[Token]) -> tuple[int, int]:
-    ordered = sorted(t.i for t in tokens if not (t.dep_ == "mark" and t.lower_ == "that"))
-    start, end = ordered[0], ordered[-1] + 1
-    return start, end
+def _runs(indices: list[int]) -> list[tuple[int, int]]:
+    """Contiguous runs of token indices as (start, end) pairs."""
+    runs: list[tuple[int, int]] = []
+    for i in indices:
+        if runs and runs[-1][1] == i:
+            runs[-1] = (runs[-1][0], i + 1)
+        else:
+            runs.append((i, i + 1))
+    return runs
 
 
 def _char_span(doc: Doc, start: int, end: int) -> tuple[int, int] | None:
@@ -138,9 +139,8 @@ def _according_to(doc: Doc, according: Token) -> Candidate | None:
     source = next((c for c in to.children if c.dep_ == "pobj"), None)
     if source is None:
         return None
-    phrase = set(t.i for t in according.subtree) | set(t.i for t in to.subtree) | {according.i}
-    sent = according.sent
-    rest = [t.i for t in sent if t.i not in phrase and not t.is_punct]
+    phrase = {t.i for t in according.subtree} | {t.i for t in to.subtree} | {according.i}
+    rest = [t.i for t in according.sent if t.i not in phrase and not t.is_punct]
     if len(rest) < 3:
         return None
     span = _char_span(doc, rest[0], rest[-1] + 1)

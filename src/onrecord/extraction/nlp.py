@@ -20,9 +20,14 @@ class ModelMissingError(RuntimeError):
 @Language.component("onrecord_paragraph_breaks")
 def paragraph_breaks(doc: Doc) -> Doc:
     """A line break always ends a sentence: headlines and paragraphs never run together."""
-    for token in doc[1:]:
-        if "\n" in doc[token.i - 1].text or "\n" in doc[token.i - 1].whitespace_:
-            token.is_sent_start = True
+    text = doc.text
+    at = text.find("\n")
+    while at >= 0:
+        span = doc.char_span(at, at + 1, alignment_mode="expand")
+        following = span.end if span is not None else len(doc)
+        if following < len(doc) and not doc[following].is_space:
+            doc[following].is_sent_start = True
+        at = text.find("\n", at + 1)
     return doc
 
 

@@ -46,6 +46,11 @@ class Quote:
     def end(self) -> int:
         return self.segments[-1][1]
 
+    @property
+    def mark_start(self) -> int:
+        """Where the opening mark begins (marks such as `''` are two characters)."""
+        return self.start - len(self.opening)
+
 
 def find_quotes(text: str) -> list[Quote]:
     """Top-level quotations in `text`, in order. Nested quotes stay inside their outer quote."""
