@@ -55,10 +55,15 @@ def case(
     mention: str | None = None,
     type: str | None = None,
     role: str | None = None,
+    known_failure: str | None = None,
 ) -> ParameterSet:
-    """One row of a positive table; a tuple `content` lists the parts of a discontinuous quote."""
+    """One row of a positive table; a tuple `content` lists the parts of a discontinuous quote.
+
+    `known_failure` names why the extractor still gets the row wrong; the row then runs as a strict xfail.
+    """
     expected = Expected(content, name, kind, cue=cue, mention=mention, type=type, role=role)
-    return pytest.param(text, expected, id=case_id)
+    marks = [pytest.mark.xfail(reason=known_failure, strict=True)] if known_failure else []
+    return pytest.param(text, expected, id=case_id, marks=marks)
 
 
 def normalise_content(parts: tuple[str, ...] | list[str]) -> str:
@@ -336,6 +341,7 @@ DIRECT_QUOTES = [
         "The money is simply gone",
         "Ruth Okafor",
         "direct",
+        known_failure="attribution in a following sentence without a cue verb is not recognised",
     ),
     case(
         "multi-paragraph-quote",
@@ -714,6 +720,7 @@ ORGANISATIONS = [
         cue="said",
         mention="the airline",
         type="organization",
+        known_failure="a description is linked to an organisation only when it repeats a word of its name",
     ),
 ]
 
@@ -777,6 +784,7 @@ MIXED_QUOTES = [
         "Miriam Kessler",
         "mixed",
         cue="said",
+        known_failure="the parser attaches the second verb phrase to the reported clause",
     ),
 ]
 
@@ -810,6 +818,7 @@ SPEAKER_RESOLUTION = [
         "indirect",
         cue="said",
         mention="He",
+        known_failure="pronouns are resolved without gender agreement",
     ),
     case(
         "surname-to-full-name",

@@ -7,7 +7,7 @@ import hashlib
 from spacy.tokens import Doc
 
 from onrecord.extraction.candidates import Candidate
-from onrecord.extraction.direct import direct_candidates
+from onrecord.extraction.direct import direct_candidates, headline_candidates
 from onrecord.extraction.indirect import indirect_candidates
 from onrecord.extraction.nlp import parse
 from onrecord.extraction.quotes import Quote, find_quotes
@@ -47,7 +47,13 @@ def _candidates(doc: Doc, quotes: list[Quote]) -> list[Candidate]:
     direct = direct_candidates(doc, quotes)
     taken = {c.cue for c in direct if c.cue is not None}
     indirect = [c for c in indirect_candidates(doc, inside) if c.cue not in taken]
-    return direct + indirect
+    return [c for c in direct if not _within_any(c, indirect)] + indirect + headline_candidates(doc)
+
+
+def _within_any(candidate: Candidate, others: list[Candidate]) -> bool:
+    """A quoted fragment inside reported speech is part of that mixed statement, not a statement of its own."""
+    start, end = candidate.content[0][0], candidate.content[-1][1]
+    return any(o.content[0][0] < start and end <= o.content[-1][1] + 1 for o in others)
 
 
 def _statement(text: str, candidate: Candidate, base: int, entities: Entities) -> Statement:

@@ -66,9 +66,15 @@ def _is_statement_shaped(text: str, quote: Quote) -> bool:
         before in ("", *SENTENCE_END, *LEAD_IN, "\n") or text[quote.mark_start - 1 : quote.mark_start] == "\n"
     )
     ends_utterance = inner[-1] in ",.?!…:;—–-"
-    if len(words) < 4 and not ends_utterance:
+    if len(words) < 4 and not ends_utterance or _looks_like_title(words, ends_utterance):
         return False
     return opens_sentence or (ends_utterance and len(words) >= 6)
+
+
+def _looks_like_title(words: list[str], ends_utterance: bool) -> bool:
+    """`“What the Tide Left”`: capitalised words and no closing punctuation name a work, not a statement."""
+    capitalised = sum(w[:1].isupper() for w in words)
+    return not ends_utterance and capitalised >= 0.6 * len(words)
 
 
 def _frame(doc: Doc, quote: Quote, inside: list[bool]) -> list[Token]:
@@ -168,3 +174,22 @@ def _lead_in_subject(doc: Doc, quote: Quote) -> Token | None:
     if subject is not None and (subject.ent_type_ in ("PERSON", "ORG") or subject.pos_ == "PRON"):
         return subject
     return None
+
+
+def headline_candidates(doc: Doc) -> list[Candidate]:
+    """`Pat Caddell: Voters Are Worried`: a line that opens with a name and a colon."""
+    found = []
+    for sent in doc.sents:
+        colon = next((t for t in sent[:6] if t.text == ":"), None)
+        if colon is None or colon.i == sent.start or len(sent) - (colon.i - sent.start) < 5:
+            continue
+        name = doc[sent.start : colon.i]
+        if not name.ents or name.ents[0].label_ not in ("PERSON", "ORG") or len(name.ents[0]) != len(name):
+            continue
+        rest = doc[colon.i + 1 : sent.end]
+        text = rest.text.rstrip()
+        start = rest.start_char + len(rest.text) - len(rest.text.lstrip())
+        found.append(
+            Candidate("direct", [(start, rest.start_char + len(text))], (colon.idx, colon.idx + 1), name, 0.5)
+        )
+    return found

@@ -14,7 +14,18 @@ XCOMP_CUES = {
 }  # fmt: skip
 TRIM = set(" \t\n,.;:—–-")
 EXPLETIVES = {"it", "there"}
-WHEN_LABELS = {"DATE", "TIME"}
+SPEECH_DAYS = {
+    "monday",
+    "tuesday",
+    "wednesday",
+    "thursday",
+    "friday",
+    "saturday",
+    "sunday",
+    "yesterday",
+    "today",
+    "tonight",
+}
 
 
 def indirect_candidates(doc: Doc, inside: list[bool]) -> list[Candidate]:
@@ -24,7 +35,7 @@ def indirect_candidates(doc: Doc, inside: list[bool]) -> list[Candidate]:
         if inside[token.i]:
             continue
         if token.lower_ == "according" and token.i + 1 < len(doc) and doc[token.i + 1].lower_ == "to":
-            candidate = _according_to(doc, token)
+            candidate = _according_to(doc, token, inside)
         else:
             candidate = _reported(doc, token, inside)
         if candidate is not None:
@@ -43,8 +54,8 @@ def _reported(doc: Doc, verb: Token, inside: list[bool]) -> Candidate | None:
     if not tokens or subject.i in tokens or len(tokens) < 3:
         return None
     quoted = sum(inside[i] for i in tokens)
-    if quoted > 0.6 * len(tokens):
-        return None
+    if inside[tokens[0]] and quoted > 0.6 * len(tokens):
+        return None  # a direct quotation with its cue: the direct rules own it
     spans = [s for s in (_char_span(doc, a, b) for a, b in _runs(tokens)) if s is not None]
     if not spans:
         return None
@@ -61,7 +72,9 @@ def _reported(doc: Doc, verb: Token, inside: list[bool]) -> Candidate | None:
 def _complement(verb: Token, cls: str) -> list[int]:
     """Indices of the tokens a cue governs, without a leading `that` or trailing `on Wednesday`."""
     cue_end = phrase_end(verb)
-    clauses = [c for c in verb.children if c.dep_ == "ccomp" or (c.dep_ == "xcomp" and verb.lemma_ in XCOMP_CUES)]
+    clauses = [
+        c for c in verb.children if c.dep_ == "ccomp" or (c.dep_ == "xcomp" and verb.lemma_ in XCOMP_CUES)
+    ]
     clauses = clauses or [c for c in verb.children if _fronted(c, cls)]
     if clauses:
         return _clause_tokens(clauses[0], skip=range(verb.i, cue_end))
@@ -87,7 +100,7 @@ def _trailing_when(clause: Token) -> list[Token]:
     """Right-hand adjuncts that date the speech act rather than the claim: `on Wednesday`."""
     trailing = [c for c in clause.rights if not c.is_punct][-3:]
     for n, child in enumerate(trailing):
-        if child.dep_ in ("prep", "npadvmod") and any(t.ent_type_ in WHEN_LABELS for t in child.subtree):
+        if child.dep_ in ("prep", "npadvmod") and any(t.lower_ in SPEECH_DAYS for t in child.subtree):
             rest = trailing[n:]
             return rest if all(c.dep_ in ("prep", "npadvmod", "advmod") for c in rest) else []
     return []
@@ -133,7 +146,7 @@ def _char_span(doc: Doc, start: int, end: int) -> tuple[int, int] | None:
     return (first, last) if last - first >= 3 else None
 
 
-def _according_to(doc: Doc, according: Token) -> Candidate | None:
+def _according_to(doc: Doc, according: Token, inside: list[bool]) -> Candidate | None:
     """`According to X, Y` and `Y, according to X`: X is the source, the rest of the clause the content."""
     to = doc[according.i + 1]
     source = next((c for c in to.children if c.dep_ == "pobj"), None)
@@ -147,4 +160,5 @@ def _according_to(doc: Doc, according: Token) -> Candidate | None:
     if span is None:
         return None
     cue = (according.idx, to.idx + len(to))
-    return Candidate("indirect", [span], cue, doc[source.i : source.i + 1], 0.7)
+    kind = "mixed" if any(inside[i] for i in range(rest[0], rest[-1] + 1)) else "indirect"
+    return Candidate(kind, [span], cue, doc[source.i : source.i + 1], 0.7)

@@ -15,6 +15,7 @@ class Lexicon:
     media_words: tuple[str, ...]
     pronouns: frozenset[str]
     honorifics: frozenset[str]
+    org_words: frozenset[str]
 
 
 def _rows(name: str) -> list[list[str]]:
@@ -36,4 +37,5 @@ def lexicon() -> Lexicon:
         media_words=tuple(row[0].lower() for row in _rows("media.txt")),
         pronouns=frozenset(row[0] for row in _rows("pronouns.txt")),
         honorifics=frozenset(row[0] for row in _rows("honorifics.txt")),
+        org_words=frozenset(row[0].lower() for row in _rows("org_words.txt")),
     )

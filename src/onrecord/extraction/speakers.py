@@ -57,8 +57,12 @@ class Entities:
         if head.pos_ == "PRON" or word in PERSONAL:
             return self._pronoun(word, at)
         for ent in _entities_near(head):
+            if ent.label_ == "PERSON" and _names_organisation(ent.text):
+                return _org_name(source, ent), _org_type(ent.text)
             if ent.label_ == "PERSON":
                 return self.canonical(_clean_name(ent.text), at), "person"
+            if ent.label_ in ORG_LABELS and self._is_known_person(ent.text):
+                return self.canonical(ent.text, at), "person"
             if ent.label_ in ORG_LABELS:
                 return _org_name(source, ent), _org_type(ent.text)
         return self._description(source, at)
@@ -80,11 +84,20 @@ class Entities:
         if head.pos_ == "PROPN":
             return self.canonical(_clean_name(text), at), "unknown"
         noun = head.lower_
+        for org in reversed([m for m in self.mentions if m.start < at and m.type != "person"]):
+            if noun in org.name.lower().split():
+                return org.name, org.type
         for mention in reversed([m for m in self.mentions if m.start < at and m.type == "person"]):
             role = (mention.role or "").lower()
             if noun in role.split() or (noun.endswith("year-old") or noun == "old"):
                 return self.canonical(mention.name, at), "person"
         return text or None, "unknown"
+
+    def _is_known_person(self, word: str) -> bool:
+        """A one-word name the tagger called an organisation but the article uses as a person's surname."""
+        return " " not in word and any(
+            m.type == "person" and m.name.split()[-1] == word and " " in m.name for m in self.mentions
+        )
 
     def canonical(self, name: str, at: int) -> str:
         """The fullest name this article uses for `name`: "Blinken" -> "Anthony Blinken"."""
@@ -111,11 +124,20 @@ class Entities:
 def _entities_near(head: Token) -> list[SpacySpan]:
     """Entities of the head's noun phrase, the one containing the head first."""
     ents = list(_noun_phrase(head).ents)
+    for child in head.children:
+        if child.dep_ == "appos":
+            ents.extend(
+                e for e in child.doc[child.left_edge.i : child.right_edge.i + 1].ents if e.label_ == "PERSON"
+            )
     return sorted(ents, key=lambda e: not (e.start <= head.i < e.end))
 
 
+def _names_organisation(name: str) -> bool:
+    return name.split()[-1].lower() in lexicon().org_words
+
+
 def _mention(ent: SpacySpan, base: int) -> Mention:
-    if ent.label_ == "PERSON":
+    if ent.label_ == "PERSON" and not _names_organisation(ent.text):
         return Mention(
             _clean_name(ent.text), "person", _role_of(ent), base + ent.start_char, _is_subject(ent)
         )
