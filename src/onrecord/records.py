@@ -47,6 +47,10 @@ class Document:
     source: str
     data: bytes
     media_type: Literal["text", "html"]
+    url: str | None = None
+    published: str | None = None
+    title: str | None = None
+    site: str | None = None
 
 
 @dataclass(frozen=True)
@@ -60,6 +64,7 @@ class Article:
     published: str | None = None
     site: str | None = None
     language: str = "en"
+    author: str | None = None
     notes: tuple[str, ...] = field(default=())
 
 

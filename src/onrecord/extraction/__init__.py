@@ -51,7 +51,7 @@ def _candidates(doc: Doc, quotes: list[Quote]) -> list[Candidate]:
 
 
 def _within_any(candidate: Candidate, others: list[Candidate]) -> bool:
-    """A quoted fragment inside reported speech is part of that mixed statement, not a statement of its own."""
+    """A quoted fragment inside reported speech belongs to that mixed statement."""
     start, end = candidate.content[0][0], candidate.content[-1][1]
     return any(o.content[0][0] < start and end <= o.content[-1][1] + 1 for o in others)
 

@@ -66,7 +66,7 @@ def _is_statement_shaped(text: str, quote: Quote) -> bool:
         before in ("", *SENTENCE_END, *LEAD_IN, "\n") or text[quote.mark_start - 1 : quote.mark_start] == "\n"
     )
     ends_utterance = inner[-1] in ",.?!…:;—–-"
-    if len(words) < 4 and not ends_utterance or _looks_like_title(words, ends_utterance):
+    if (len(words) < 4 and not ends_utterance) or _looks_like_title(words, ends_utterance):
         return False
     return opens_sentence or (ends_utterance and len(words) >= 6)
 

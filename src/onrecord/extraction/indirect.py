@@ -81,7 +81,7 @@ def _complement(verb: Token, cls: str) -> list[int]:
     if verb.dep_ == "parataxis" and cls == "speech" and verb.head.i != verb.i:
         # `The goal, he said, is to forge a cease-fire`: the sentence around the cue is the content.
         around = set(range(verb.left_edge.i, verb.right_edge.i + 1))
-        return [t.i for t in verb.head.subtree if t.i not in around and not t.is_punct or t.i > verb.i]
+        return [t.i for t in verb.head.subtree if (t.i not in around and not t.is_punct) or t.i > verb.i]
     if verb.lemma_ in lexicon().object_cues or cue_end > verb.i + 1:
         return _object_tokens(verb, cue_end)
     return []
