@@ -10,6 +10,7 @@ from importlib.resources import files
 @dataclass(frozen=True)
 class Lexicon:
     cue_class: dict[str, str]
+    clause_cues: frozenset[str]
     object_cues: frozenset[str]
     phrases: dict[str, tuple[tuple[tuple[str, ...], str], ...]]
     media_words: tuple[str, ...]
@@ -32,7 +33,8 @@ def lexicon() -> Lexicon:
         phrases.setdefault(lemma, []).append((tuple(words.split()), cls))
     return Lexicon(
         cue_class={row[0]: row[1] for row in cues},
-        object_cues=frozenset(row[0] for row in cues if row[2] == "yes"),
+        clause_cues=frozenset(row[0] for row in cues if row[2] == "yes"),
+        object_cues=frozenset(row[0] for row in cues if row[3] == "yes"),
         phrases={lemma: tuple(entries) for lemma, entries in phrases.items()},
         media_words=tuple(row[0].lower() for row in _rows("media.txt")),
         pronouns=frozenset(row[0] for row in _rows("pronouns.txt")),
