@@ -122,14 +122,17 @@ class Entities:
 
 
 def _entities_near(head: Token) -> list[SpacySpan]:
-    """Entities of the head's noun phrase, the one containing the head first."""
-    ents = list(_noun_phrase(head).ents)
+    """Entities naming the phrase itself: the one containing its head, or one in an appositive.
+
+    "Clinton supporters" and "a Reuters poll" are not Clinton or Reuters: their head lies outside the entity.
+    """
+    ents = [e for e in _noun_phrase(head).ents if e.start <= head.i < e.end]
     for child in head.children:
         if child.dep_ == "appos":
             ents.extend(
                 e for e in child.doc[child.left_edge.i : child.right_edge.i + 1].ents if e.label_ == "PERSON"
             )
-    return sorted(ents, key=lambda e: not (e.start <= head.i < e.end))
+    return ents
 
 
 def _names_organisation(name: str) -> bool:
@@ -179,7 +182,9 @@ def _noun_phrase(head: Token, keep_clauses: bool = False) -> SpacySpan:
 
 def _mention_span(source: SpacySpan, base: int) -> Span:
     phrase = _noun_phrase(source.root) if source.root.lower_ not in RELATIVE else source
-    return Span(base + phrase.start_char, base + phrase.end_char, phrase.text)
+    words = [t for t in phrase if not t.is_space]
+    start, end = words[0].idx, words[-1].idx + len(words[-1])
+    return Span(base + start, base + end, phrase.doc.text[start:end])
 
 
 def _clean_name(text: str) -> str:
