@@ -1,0 +1,112 @@
+"""JSON Lines exports: one JSON object per line with `html` or `text` (the article), and optionally `url`,
+`title`, `published` and `site`.
+
+`html` wins when a line has both. Blank lines are passed over. `Document.source` is `PATH:LINE` (the
+1-based line number), stable across runs and unique within the file.
+
+Reason codes: ``bad-line`` (not JSON, not an object, no `html` or `text`, a field of the wrong type:
+one Skip per line, naming it; the other lines go on), ``too-large`` (one line over the size limit),
+``empty``, plus the file checks of `files`.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from typing import IO, Any
+
+from onrecord.records import Document, Skip
+from onrecord.sources import files
+
+CONTENT_FIELDS = ("html", "text")
+METADATA_FIELDS = ("url", "title", "published", "site")
+_READ_BYTES = 1 << 16
+_JSON_TYPES = {
+    list: "array",
+    str: "string",
+    int: "number",
+    float: "number",
+    bool: "boolean",
+    type(None): "null",
+}
+
+
+def read_jsonl(path: str, limit: int) -> Iterator[Document | Skip]:
+    """One Document per line of the export at `path` that holds an article, one Skip per bad line."""
+    size = files.check_file(path)
+    if isinstance(size, Skip):
+        yield size
+        return
+    if size == 0:
+        yield Skip(path, "empty", f"{path}: the file is empty.")
+        return
+    try:
+        handle = open(path, "rb")  # noqa: SIM115 -- closed below, after the last line is read
+    except OSError as error:
+        yield Skip(path, "unreadable", f"{path}: cannot be read ({files.why(error)}).")
+        return
+    with handle:
+        for number, line in enumerate(_lines(handle, limit), start=1):
+            if isinstance(line, int):
+                yield files.too_large(f"{path}:{number}", line, limit, "one line")
+            elif line.strip():
+                yield parse_line(path, number, line)
+
+
+def _lines(handle: IO[bytes], limit: int) -> Iterator[bytes | int]:
+    """Each line's bytes, or its length when it is over `limit` (such a line is never held in memory)."""
+    while True:
+        line = handle.readline(limit + 1)
+        if not line:
+            return
+        if len(line) <= limit or line.endswith(b"\n"):
+            yield line
+            continue
+        length = len(line)
+        while not line.endswith(b"\n"):
+            line = handle.readline(_READ_BYTES)
+            if not line:
+                break
+            length += len(line)
+        yield length
+
+
+def parse_line(path: str, number: int, line: bytes) -> Document | Skip:
+    """Line `number` of the export at `path` as a Document, or a `bad-line` Skip saying what is wrong."""
+    source = f"{path}:{number}"
+
+    def bad(why: str) -> Skip:
+        return Skip(source, "bad-line", f"{path}: line {number} {why}.")
+
+    try:
+        record = json.loads(line)
+    except (UnicodeDecodeError, ValueError) as error:
+        return bad(f"is not valid JSON ({_first_line(error)})")
+    if not isinstance(record, dict):
+        return bad(f"is a JSON {_JSON_TYPES.get(type(record), 'value')}, not an object")
+    wrong = [
+        name for name in (*CONTENT_FIELDS, *METADATA_FIELDS) if not isinstance(record.get(name), str | None)
+    ]
+    if wrong:
+        return bad(f"has a field that is not a string: {', '.join(wrong)}")
+    html, text = _metadata(record, "html"), _metadata(record, "text")
+    if html is None and text is None:
+        return bad("has no article: neither an 'html' nor a 'text' field with content")
+    return Document(
+        source=source,
+        data=(record["html"] if html else record["text"]).encode("utf-8", errors="replace"),
+        media_type="html" if html else "text",
+        url=_metadata(record, "url"),
+        published=_metadata(record, "published"),
+        title=_metadata(record, "title"),
+        site=_metadata(record, "site"),
+    )
+
+
+def _metadata(record: dict[str, Any], name: str) -> str | None:
+    value = record.get(name)
+    return value.strip() or None if isinstance(value, str) else None
+
+
+def _first_line(error: Exception) -> str:
+    return str(error).splitlines()[0] if str(error) else type(error).__name__
