@@ -1,0 +1,10 @@
+"""The store: an SQLite file of articles, statements, speakers and what was skipped.
+
+`open_store(path)` opens (creating or migrating) a store; writing goes through `store.writer`, identity
+through `store.identity`, user corrections through `store.corrections`. Queries live in `onrecord.queries`.
+"""
+
+from onrecord.store.corrections import Correction, merge_people, split_person
+from onrecord.store.sqlite import StoreError, open_reader, open_store
+
+__all__ = ["Correction", "StoreError", "merge_people", "open_reader", "open_store", "split_person"]

@@ -1,0 +1,58 @@
+"""Finding a speaker from what a user typed: "#12", "12", a canonical name or any alias ("Blinken")."""
+
+from __future__ import annotations
+
+import sqlite3
+
+from onrecord.store.names import name_key, parse_name
+from onrecord.store.sqlite import StoreError
+
+
+def speaker_ids(conn: sqlite3.Connection, text: str) -> list[int]:
+    """Every speaker `text` may mean: an id, else the speakers with that exact name or alias (ignoring
+    case, accents and titles), else those whose name contains it. Most statements first."""
+    stripped = text.strip().removeprefix("#")
+    if stripped.isdigit():
+        row = conn.execute("SELECT id FROM speakers WHERE id = ?", (int(stripped),)).fetchone()
+        return [int(row[0])] if row else []
+    keys = {name_key(text)}
+    parsed = parse_name(text, person=True)
+    if parsed is not None:
+        keys.add(parsed.key)
+    marks = ", ".join("?" for _ in keys)
+    rows = conn.execute(
+        f"SELECT id FROM speakers WHERE key IN ({marks}) UNION "
+        f"SELECT speaker_id FROM aliases WHERE key IN ({marks})",
+        [*keys, *keys],
+    ).fetchall()
+    if not rows and name_key(text):
+        pattern = "%" + name_key(text).replace("%", "").replace("_", "") + "%"
+        rows = conn.execute("SELECT id FROM speakers WHERE key LIKE ?", (pattern,)).fetchall()
+    return _by_statements(conn, [int(row[0]) for row in rows])
+
+
+def find_speaker(conn: sqlite3.Connection, text: str) -> int:
+    """The one speaker `text` means; StoreError (one sentence) when it means none or several."""
+    found = speaker_ids(conn, text)
+    if not found:
+        raise StoreError(f"no speaker is known as {text!r}.")
+    if len(found) > 1:
+        names = ", ".join(_label(conn, speaker) for speaker in found[:5])
+        more = f" and {len(found) - 5} more" if len(found) > 5 else ""
+        raise StoreError(f"{text!r} may mean {names}{more}; give the full name or the #id.")
+    return found[0]
+
+
+def _label(conn: sqlite3.Connection, speaker: int) -> str:
+    row = conn.execute("SELECT name FROM speakers WHERE id = ?", (speaker,)).fetchone()
+    return f"{row[0]} (#{speaker})"
+
+
+def _by_statements(conn: sqlite3.Connection, speakers: list[int]) -> list[int]:
+    counts = {
+        speaker: int(
+            conn.execute("SELECT count(*) FROM statements WHERE speaker_id = ?", (speaker,)).fetchone()[0]
+        )
+        for speaker in set(speakers)
+    }
+    return sorted(counts, key=lambda speaker: (-counts[speaker], speaker))
