@@ -60,7 +60,7 @@ class ParsedName:
 
 def parse_name(name: str, person: bool) -> ParsedName | None:
     """The parts of a speaker's name, or None when it names no one ("the minister", "officials")."""
-    cleaned = " ".join(_NICKNAME.sub(" ", name).split())
+    cleaned = " ".join(_NICKNAME.sub(" ", name).split()).strip("-–—•*·:;,. ")
     tokens = cleaned.split(" ")
     if person:
         return _parse_person(tokens)
