@@ -1,17 +1,31 @@
 """Articles: a raw `Document` in, clean `Article` text plus metadata (or a `Skip`) out.
 
 Plain text is decoded exactly as read, so statement offsets index the file's own text. HTML goes through
-trafilatura, which drops page furniture (navigation, comments, "Leave a Reply" forms).
+trafilatura, which drops page furniture (navigation, comments, "Leave a Reply" forms) and finds the
+title, URL, publication date, site name and author.
 
-Reason codes: ``encoding``, ``no-article``, ``empty``.
+Metadata: what trafilatura finds in the page wins; the document's own (a WARC record's target URI and
+capture date, a JSON Lines record's or feed entry's fields) fills the gaps. For an HTML file with no
+date anywhere, the file's modification time is the last resort, and a note says so. Publication dates
+are ISO dates (YYYY-MM-DD); one that cannot be read is dropped, with a note.
+
+Language: texts of `language.MIN_WORDS` words or more are checked (py3langid, offline); the extractor
+reads English only, so a text that is surely in another language is skipped.
+
+Reason codes: ``encoding``, ``no-article``, ``empty``, ``not-english``.
 """
 
 from __future__ import annotations
 
+import datetime
+import email.utils
+import os
+from dataclasses import replace
 from typing import Any
 
 import charset_normalizer
 
+from onrecord.language import MIN_CONFIDENCE, detect_language
 from onrecord.records import Article, Document, Skip
 
 # Non-UTF-8 news is most often Windows-1252: it wins when charset-normalizer rates it as good as its best.
@@ -26,23 +40,46 @@ def to_article(document: Document) -> Article | Skip:
         return result
     if not result.text.strip():
         return Skip(document.source, "empty", f"{document.source}: the text is only whitespace.")
-    return result
+    return _check_language(result)
+
+
+def _check_language(article: Article) -> Article | Skip:
+    """The article, or a `not-english` Skip when its text is surely in another language."""
+    detected = detect_language(article.text)
+    if detected is None or detected.code == "en":
+        return article
+    sure = f"{detected.confidence:.0%}"
+    if detected.confidence >= MIN_CONFIDENCE:
+        language = f"{detected.name} ({detected.code}, {sure} sure)"
+        message = f"{article.source}: the text is in {language}; onrecord reads English only for now."
+        return Skip(article.source, "not-english", message)
+    note = f"language unclear (most like {detected.name}, {sure} sure); read as English"
+    return replace(article, notes=(*article.notes, note))
 
 
 def _from_text(document: Document) -> Article | Skip:
+    published, notes = _published(None, document)
     try:
-        return Article(source=document.source, text=document.data.decode("utf-8"))
+        text = document.data.decode("utf-8")
     except UnicodeDecodeError:
-        pass
-    decoded = _decode_guessing(document.data)
-    if decoded is None:
-        return Skip(
-            document.source,
-            "encoding",
-            f"{document.source}: is not valid UTF-8 and its encoding could not be detected.",
-        )
-    text, encoding = decoded
-    return Article(source=document.source, text=text, notes=(f"decoded as {encoding} (not valid UTF-8)",))
+        decoded = _decode_guessing(document.data)
+        if decoded is None:
+            return Skip(
+                document.source,
+                "encoding",
+                f"{document.source}: is not valid UTF-8 and its encoding could not be detected.",
+            )
+        text, encoding = decoded
+        notes = (f"decoded as {encoding} (not valid UTF-8)", *notes)
+    return Article(
+        source=document.source,
+        text=text,
+        title=document.title,
+        url=document.url,
+        published=published,
+        site=document.site,
+        notes=notes,
+    )
 
 
 def _decode_guessing(data: bytes) -> tuple[str, str] | None:
@@ -66,7 +103,7 @@ def _decode_guessing(data: bytes) -> tuple[str, str] | None:
 
 
 def _from_html(document: Document) -> Article | Skip:
-    extracted = _extract_html(document.data)
+    extracted = _extract_html(document.data, document.url)
     if isinstance(extracted, Exception):
         why = f"trafilatura failed with {type(extracted).__name__}"
         return Skip(
@@ -75,24 +112,61 @@ def _from_html(document: Document) -> Article | Skip:
     text = _field(extracted, "text")
     if text is None or not text.strip():
         return Skip(document.source, "no-article", f"{document.source}: no article text found in the HTML.")
+    published, notes = _published(_field(extracted, "date"), document)
     return Article(
         source=document.source,
         text=text,
-        title=_field(extracted, "title"),
-        url=_field(extracted, "url"),
-        published=_field(extracted, "date"),
-        site=_field(extracted, "sitename"),
+        title=_field(extracted, "title") or document.title,
+        url=_field(extracted, "url") or document.url,
+        published=published,
+        site=_field(extracted, "sitename") or document.site,
+        author=_field(extracted, "author"),
+        notes=notes,
     )
 
 
-def _extract_html(data: bytes) -> Any:
+def _extract_html(data: bytes, url: str | None) -> Any:
     """trafilatura's result (a `trafilatura.settings.Document` or None), or the exception it raised."""
     from trafilatura import bare_extraction  # imported here: slow to load and only needed for HTML
 
     try:
-        return bare_extraction(data, include_comments=False, with_metadata=True)
+        return bare_extraction(data, url=url, include_comments=False, with_metadata=True)
     except Exception as error:  # a malformed page must not sink the batch: it becomes a Skip
         return error
+
+
+def _published(found: str | None, document: Document) -> tuple[str | None, tuple[str, ...]]:
+    """The publication date (the page's, else the document's, else an HTML file's time) and any note."""
+    if found:
+        return iso_date(found) or found, ()
+    if document.published:
+        date = iso_date(document.published)
+        if date is None:
+            return None, (f"publication date {document.published!r} could not be read; left out",)
+        return date, ()
+    if document.media_type == "html" and os.path.isfile(document.source):
+        try:
+            mtime = os.path.getmtime(document.source)
+        except OSError:
+            return None, ()
+        date = datetime.datetime.fromtimestamp(mtime, datetime.UTC).date().isoformat()
+        return date, ("publication date is the file's modification time (the page gives none)",)
+    return None, ()
+
+
+def iso_date(value: str) -> str | None:
+    """An ISO 8601 or RFC 2822 date or timestamp as an ISO date (YYYY-MM-DD, in UTC when it has a zone)."""
+    text = value.strip()
+    try:
+        moment = datetime.datetime.fromisoformat(text)
+    except ValueError:
+        try:
+            moment = email.utils.parsedate_to_datetime(text)
+        except (TypeError, ValueError, IndexError):
+            return None
+    if moment.tzinfo is not None:
+        moment = moment.astimezone(datetime.UTC)
+    return moment.date().isoformat()
 
 
 def _field(extracted: Any, name: str) -> str | None:
