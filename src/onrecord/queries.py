@@ -1,0 +1,422 @@
+"""Queries over a store: full-text search, people, one person's record, export. Library first: the CLI
+(and later the web layer) only renders what these return, frozen records, never database rows.
+
+`db` is a store path (opened read-write, migrated if older, refused if missing) or an open connection.
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+import os
+import re
+import sqlite3
+import sys
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass
+from typing import Any, Literal, TextIO
+
+from onrecord.store import StoreError, open_store
+from onrecord.store.lookup import find_speaker, speaker_ids
+from onrecord.store.names import name_key
+from onrecord.store.sqlite import (
+    HIGHLIGHT_END,
+    HIGHLIGHT_START,
+    SEARCH_COLUMNS,
+    SEARCH_CONDITION,
+    SEARCH_ORDER,
+    SEARCH_SOURCE,
+    match_expression,
+)
+
+Db = str | os.PathLike[str] | sqlite3.Connection
+ExportFormat = Literal["csv", "jsonl", "parquet"]
+EXPORT_FORMATS: tuple[ExportFormat, ...] = ("csv", "jsonl", "parquet")
+
+
+class QueryError(StoreError):
+    """A query that cannot be answered as asked (a bad date, an unknown person); one sentence."""
+
+
+@dataclass(frozen=True)
+class SearchHit:
+    """One statement matching a search, best first; `snippet` is (text, highlighted) fragments."""
+
+    statement_id: int
+    text: str
+    snippet: tuple[tuple[str, bool], ...]
+    score: float
+    kind: str
+    speaker_id: int | None
+    speaker: str | None
+    role: str | None
+    cue: str | None
+    article_id: int
+    title: str | None
+    url: str | None
+    site: str | None
+    published: str | None
+    appearances: int
+
+
+@dataclass(frozen=True)
+class PersonSummary:
+    """A speaker with counts: statements credited, appearances of them across articles, main roles."""
+
+    id: int
+    name: str
+    type: str
+    statements: int
+    appearances: int
+    roles: tuple[str, ...]
+    aliases: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Role:
+    role: str
+    first_seen: str
+    last_seen: str
+    mentions: int
+
+
+@dataclass(frozen=True)
+class Outlet:
+    """Where a speaker's statements appeared: site (or domain) and how many appearances."""
+
+    site: str
+    appearances: int
+
+
+@dataclass(frozen=True)
+class PersonStatement:
+    statement_id: int
+    published: str | None
+    text: str
+    kind: str
+    cue: str | None
+    role: str | None
+    title: str | None
+    url: str | None
+    site: str | None
+    appearances: int
+
+
+@dataclass(frozen=True)
+class PersonRecord:
+    """One speaker's record: names, roles with dates, outlets, statements in date order."""
+
+    id: int
+    name: str
+    type: str
+    aliases: tuple[str, ...]
+    roles: tuple[Role, ...]
+    outlets: tuple[Outlet, ...]
+    statements: tuple[PersonStatement, ...]
+
+
+@contextmanager
+def connect(db: Db) -> Iterator[sqlite3.Connection]:
+    """An open store for `db` (closed afterwards when this opened it)."""
+    if isinstance(db, sqlite3.Connection):
+        yield db
+        return
+    conn = open_store(os.fspath(db), create=False)
+    try:
+        yield conn
+    finally:
+        conn.close()
+
+
+_SITE = "coalesce(a.site, a.domain)"
+_APPEARANCES = "(SELECT count(*) FROM appearances p WHERE p.statement_id = s.id)"
+_DATE = re.compile(r"^\d{4}(-\d{2}(-\d{2})?)?$")
+
+
+def search(
+    db: Db,
+    text: str,
+    speaker: str | None = None,
+    since: str | None = None,
+    until: str | None = None,
+    site: str | None = None,
+    limit: int = 20,
+    offset: int = 0,
+) -> list[SearchHit]:
+    """Statements matching `text` (every word; "quoted words" as a phrase), ranked by BM25.
+
+    `speaker`: a name, alias or #id (all speakers it may mean); `since`/`until`: ISO dates (YYYY,
+    YYYY-MM or YYYY-MM-DD, inclusive) on the publication date of the article that first carried the
+    statement (articles without a date are left out when either is given); `site`: site name or domain.
+    """
+    expression = match_expression(text)
+    if not expression:
+        raise QueryError(f"the search {text!r} has no word to look for.")
+    with connect(db) as conn:
+        where, params = _filters(conn, speaker, since, until, site)
+        sql = (
+            f"SELECT s.id, s.text, {SEARCH_COLUMNS}, s.kind, s.speaker_id, "
+            "coalesce(sp.name, s.speaker_name), s.role, s.cue, a.id, a.title, a.url, "
+            f"{_SITE}, a.published, {_APPEARANCES} FROM {SEARCH_SOURCE} "
+            "JOIN articles a ON a.id = s.article_id LEFT JOIN speakers sp ON sp.id = s.speaker_id "
+            f"WHERE {SEARCH_CONDITION}{where} {SEARCH_ORDER} LIMIT ? OFFSET ?"
+        )
+        rows = conn.execute(sql, [expression, *params, limit, offset]).fetchall()
+    return [_hit(row) for row in rows]
+
+
+def _filters(
+    conn: sqlite3.Connection, speaker: str | None, since: str | None, until: str | None, site: str | None
+) -> tuple[str, list[Any]]:
+    clauses: list[str] = []
+    params: list[Any] = []
+    if speaker is not None:
+        ids = speaker_ids(conn, speaker)
+        clauses.append(f"s.speaker_id IN ({', '.join('?' for _ in ids)})" if ids else "0")
+        params.extend(ids)
+    if since is not None:
+        clauses.append("a.published >= ?")
+        params.append(_checked_date(since, "since"))
+    if until is not None:
+        clauses.append("substr(a.published, 1, ?) <= ?")
+        day = _checked_date(until, "until")
+        params.extend([len(day), day])
+    if site is not None:
+        domain = site.strip().casefold().removeprefix("www.")
+        clauses.append("(lower(a.site) = ? OR a.domain = ? OR a.domain LIKE ?)")
+        params.extend([site.strip().casefold(), domain, "%." + domain])
+    return "".join(f" AND {clause}" for clause in clauses), params
+
+
+def _checked_date(value: str, name: str) -> str:
+    if not _DATE.match(value.strip()):
+        raise QueryError(f"--{name} {value!r} is not a date like 2024-05-31, 2024-05 or 2024.")
+    return value.strip()
+
+
+def _hit(row: Sequence[Any]) -> SearchHit:
+    return SearchHit(
+        statement_id=row[0],
+        text=row[1],
+        snippet=_fragments(row[2]),
+        score=float(row[3]),
+        kind=row[4],
+        speaker_id=row[5],
+        speaker=row[6],
+        role=row[7],
+        cue=row[8],
+        article_id=row[9],
+        title=row[10],
+        url=row[11],
+        site=row[12],
+        published=row[13],
+        appearances=row[14],
+    )
+
+
+def _fragments(snippet: str) -> tuple[tuple[str, bool], ...]:
+    """Split FTS5's marked snippet into (text, highlighted) fragments."""
+    fragments: list[tuple[str, bool]] = []
+    for part in re.split(f"({HIGHLIGHT_START}[^{HIGHLIGHT_END}]*{HIGHLIGHT_END})", snippet):
+        if part.startswith(HIGHLIGHT_START):
+            fragments.append((part[1:-1], True))
+        elif part:
+            fragments.append((part, False))
+    return tuple(fragments)
+
+
+def people(db: Db, text: str | None = None, limit: int = 100) -> list[PersonSummary]:
+    """Speakers (whose name or an alias contains `text`, if given), most statements first."""
+    with connect(db) as conn:
+        where, params = "", []
+        if text:
+            pattern = "%" + name_key(text).replace("%", "").replace("_", "") + "%"
+            where = "WHERE sp.key LIKE ? OR sp.id IN (SELECT speaker_id FROM aliases WHERE key LIKE ?)"
+            params = [pattern, pattern]
+        rows = conn.execute(
+            "SELECT sp.id, sp.name, sp.type, "
+            "(SELECT count(*) FROM statements s WHERE s.speaker_id = sp.id) AS n, "
+            "(SELECT count(*) FROM statements s JOIN appearances p ON p.statement_id = s.id "
+            f"WHERE s.speaker_id = sp.id) FROM speakers sp {where} ORDER BY n DESC, sp.id LIMIT ?",
+            [*params, limit],
+        ).fetchall()
+        return [
+            PersonSummary(
+                id=row[0],
+                name=row[1],
+                type=row[2],
+                statements=row[3],
+                appearances=row[4],
+                roles=tuple(role.role for role in _roles(conn, row[0])[:3]),
+                aliases=_aliases(conn, row[0], row[1]),
+            )
+            for row in rows
+        ]
+
+
+def person(db: Db, name_or_id: str, limit: int | None = None) -> PersonRecord:
+    """One speaker's record; QueryError when `name_or_id` names no one or several people."""
+    with connect(db) as conn:
+        try:
+            speaker = find_speaker(conn, name_or_id)
+        except StoreError as error:
+            raise QueryError(str(error)) from error
+        name, kind = conn.execute("SELECT name, type FROM speakers WHERE id = ?", (speaker,)).fetchone()
+        return PersonRecord(
+            id=speaker,
+            name=name,
+            type=kind,
+            aliases=_aliases(conn, speaker, name),
+            roles=tuple(_roles(conn, speaker)),
+            outlets=_outlets(conn, speaker),
+            statements=_person_statements(conn, speaker, limit),
+        )
+
+
+def _roles(conn: sqlite3.Connection, speaker: int) -> list[Role]:
+    rows = conn.execute(
+        "SELECT role, first_seen, last_seen, mentions FROM roles WHERE speaker_id = ? "
+        "ORDER BY mentions DESC, first_seen",
+        (speaker,),
+    ).fetchall()
+    return [Role(*row) for row in rows]
+
+
+def _aliases(conn: sqlite3.Connection, speaker: int, name: str) -> tuple[str, ...]:
+    rows = conn.execute("SELECT name FROM aliases WHERE speaker_id = ? ORDER BY name", (speaker,))
+    return tuple(dict.fromkeys(row[0] for row in rows if row[0] != name))
+
+
+def _outlets(conn: sqlite3.Connection, speaker: int) -> tuple[Outlet, ...]:
+    rows = conn.execute(
+        f"SELECT coalesce({_SITE}, 'unknown') AS outlet, count(*) AS n FROM statements s "
+        "JOIN appearances p ON p.statement_id = s.id JOIN articles a ON a.id = p.article_id "
+        "WHERE s.speaker_id = ? GROUP BY outlet ORDER BY n DESC, outlet",
+        (speaker,),
+    ).fetchall()
+    return tuple(Outlet(*row) for row in rows)
+
+
+def _person_statements(
+    conn: sqlite3.Connection, speaker: int, limit: int | None
+) -> tuple[PersonStatement, ...]:
+    rows = conn.execute(
+        f"SELECT s.id, a.published, s.text, s.kind, s.cue, s.role, a.title, a.url, {_SITE}, "
+        f"{_APPEARANCES} FROM statements s JOIN articles a ON a.id = s.article_id "
+        "WHERE s.speaker_id = ? ORDER BY a.published IS NULL, a.published, s.id LIMIT ?",
+        (speaker, -1 if limit is None else limit),
+    ).fetchall()
+    return tuple(PersonStatement(*row) for row in rows)
+
+
+EXPORT_COLUMNS = (
+    "statement_id",
+    "text",
+    "kind",
+    "cue",
+    "confidence",
+    "speaker_id",
+    "speaker",
+    "speaker_type",
+    "speaker_in_article",
+    "role",
+    "article_id",
+    "url",
+    "title",
+    "site",
+    "published",
+    "author",
+    "language",
+    "appearances",
+    "spans",
+)
+_EXPORT_SQL = (
+    "SELECT s.id, s.text, s.kind, s.cue, s.confidence, s.speaker_id, sp.name, "
+    "coalesce(sp.type, s.speaker_type), s.speaker_name, s.role, a.id, a.url, a.title, "
+    f"{_SITE}, a.published, a.author, a.language, {_APPEARANCES}, "
+    "(SELECT p.spans FROM appearances p WHERE p.statement_id = s.id AND p.article_id = s.article_id "
+    "LIMIT 1) FROM statements s JOIN articles a ON a.id = s.article_id "
+    "LEFT JOIN speakers sp ON sp.id = s.speaker_id ORDER BY s.id"
+)
+PARQUET_BATCH = 10_000
+
+
+def export(db: Db, format: ExportFormat, out: str = "-") -> int:
+    """Write every statement with its speaker and article metadata to `out` ("-": standard output, not
+    for Parquet); the number of statements written. Columns: `EXPORT_COLUMNS`; `spans` is the JSON of
+    the offsets into the first article that carried the statement."""
+    if format not in EXPORT_FORMATS:
+        raise QueryError(f"unknown export format {format!r}; use csv, jsonl or parquet.")
+    if format == "parquet" and out == "-":
+        raise QueryError("Parquet is binary: give a file with --out.")
+    with connect(db) as conn:
+        rows = conn.execute(_EXPORT_SQL)
+        if format == "parquet":
+            return _write_parquet(rows, out)
+        with _text_output(out) as stream:
+            return _write_csv(rows, stream) if format == "csv" else _write_jsonl(rows, stream)
+
+
+@contextmanager
+def _text_output(out: str) -> Iterator[TextIO]:
+    if out == "-":
+        yield sys.stdout
+        return
+    try:
+        stream = open(out, "w", encoding="utf-8", newline="")  # noqa: SIM115 (closed below)
+    except OSError as error:
+        raise QueryError(f"{out}: cannot be written ({error.strerror or error}).") from error
+    with stream:
+        yield stream
+
+
+def _write_csv(rows: Iterator[Sequence[Any]], stream: TextIO) -> int:
+    writer = csv.writer(stream)
+    writer.writerow(EXPORT_COLUMNS)
+    count = 0
+    for row in rows:
+        writer.writerow(row)
+        count += 1
+    return count
+
+
+def _write_jsonl(rows: Iterator[Sequence[Any]], stream: TextIO) -> int:
+    count = 0
+    for row in rows:
+        record = dict(zip(EXPORT_COLUMNS, row, strict=True))
+        record["spans"] = json.loads(record["spans"]) if record["spans"] else None
+        stream.write(json.dumps(record, ensure_ascii=False) + "\n")
+        count += 1
+    return count
+
+
+def _write_parquet(rows: Iterator[Sequence[Any]], out: str) -> int:
+    import pyarrow as pa  # imported here: heavy, and only Parquet needs it
+    import pyarrow.parquet as pq
+
+    schema = pa.schema(
+        [(name, pa.int64()) if name in _INTEGER_COLUMNS else (name, pa.string()) for name in EXPORT_COLUMNS]
+    ).set(EXPORT_COLUMNS.index("confidence"), pa.field("confidence", pa.float64()))
+    count = 0
+    try:
+        writer = pq.ParquetWriter(out, schema)
+    except OSError as error:
+        raise QueryError(f"{out}: cannot be written ({error}).") from error
+    with writer:
+        while batch := [tuple(row) for row in _take(rows, PARQUET_BATCH)]:
+            columns = list(zip(*batch, strict=True))
+            writer.write_table(pa.Table.from_arrays([list(c) for c in columns], schema=schema))
+            count += len(batch)
+    return count
+
+
+_INTEGER_COLUMNS = frozenset({"statement_id", "speaker_id", "article_id", "appearances"})
+
+
+def _take(rows: Iterator[Sequence[Any]], size: int) -> Iterator[Sequence[Any]]:
+    for _ in range(size):
+        row = next(rows, None)
+        if row is None:
+            return
+        yield row
