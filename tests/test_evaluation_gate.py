@@ -1,0 +1,43 @@
+"""The evaluation gate: PolNeAR dev scores stay above the floors recorded in tests/floors.json."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from onrecord.evaluation import polnear
+from onrecord.extraction import extract
+
+DEV = Path(__file__).resolve().parents[1].parent / "shared" / "polnear" / "dev"
+FLOORS = json.loads((Path(__file__).parent / "floors.json").read_text(encoding="utf-8"))["polnear_dev"]
+
+pytestmark = [
+    pytest.mark.polnear,
+    pytest.mark.skipif(not DEV.is_dir(), reason="../shared/polnear/dev is not present"),
+]
+
+
+@pytest.fixture(scope="module")
+def dev_scores() -> polnear.Scores:
+    return polnear.evaluate(DEV, extract)
+
+
+def _percent(value: float | None) -> float:
+    return 100 * (value or 0.0)
+
+
+@pytest.mark.parametrize(
+    ("measure", "read"),
+    [
+        ("extraction_f1", lambda s: s.extraction.f1),
+        ("attribution_f1", lambda s: s.attribution.f1),
+        ("direct_recall", lambda s: s.recall_by_type()["direct"]),
+        ("indirect_recall", lambda s: s.recall_by_type()["indirect"]),
+        ("name_accuracy", lambda s: s.name_accuracy),
+    ],
+)
+def test_dev_score_stays_above_its_floor(dev_scores: polnear.Scores, measure: str, read: object) -> None:
+    value = _percent(read(dev_scores))  # type: ignore[operator]
+    assert value >= FLOORS[measure], f"{measure} fell to {value:.1f} (floor {FLOORS[measure]})"
