@@ -2,20 +2,27 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import sys
 from collections.abc import Iterable
+from dataclasses import asdict
 from pathlib import Path
+from typing import NoReturn
 
 import click
 from rich.console import Console
 
+from onrecord import queries
 from onrecord.evaluation import polnear
 from onrecord.extraction import extract
+from onrecord.ingest import IngestError, ingest
 from onrecord.output import jsonl_line, statements_table
 from onrecord.pipeline import ExtractResult, extract_paths
 from onrecord.records import Skip
+from onrecord.store import StoreError, merge_people, open_store, split_person
+from onrecord.views import IngestProgress, ingest_table, people_table, person_view, search_table
 
 EXIT_OK = 0
 EXIT_SKIPPED = 1  # some input could not be processed; the rest was
@@ -69,6 +76,187 @@ def _write_results(results: Iterable[ExtractResult], output_format: str, with_te
         console.print(statements_table(article, statements))
     sys.stdout.flush()
     return skipped
+
+
+# ---------------------------------------------------------------------------------------------------------
+# The record: ingest into a store, then search, people, person, export. Each command is one library call.
+# ---------------------------------------------------------------------------------------------------------
+
+DEFAULT_DB = "onrecord.db"
+EXIT_INTERRUPTED = 130
+
+_db_option = click.option(
+    "--db",
+    default=DEFAULT_DB,
+    envvar="ONRECORD_DB",
+    show_default=True,
+    type=click.Path(dir_okay=False),
+    help="The store file (the environment variable ONRECORD_DB overrides the default).",
+)
+_json_option = click.option("--json", "as_json", is_flag=True, help="Print JSON instead of a table.")
+
+
+def _fail(message: str, code: int = EXIT_SKIPPED) -> NoReturn:
+    click.echo(f"onrecord: {message}", err=True)
+    sys.exit(code)
+
+
+def _print(renderable: object, as_json: bool) -> None:
+    """Print a result: JSON (dataclasses as objects) or a Rich renderable; a closed pipe ends quietly."""
+    try:
+        if as_json:
+            click.echo(json.dumps(renderable, ensure_ascii=False, indent=2))
+        else:
+            Console(highlight=False).print(renderable)
+        sys.stdout.flush()
+    except BrokenPipeError:
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        sys.exit(EXIT_SKIPPED)
+
+
+@main.command("ingest")
+@click.argument("paths", nargs=-1, required=True)
+@_db_option
+@click.option(
+    "--workers",
+    type=click.IntRange(min=0),
+    default=None,
+    help="Extraction processes (default: one per core; 0: extract in this process).",
+)
+def ingest_command(paths: tuple[str, ...], db: str, workers: int | None) -> None:
+    """Ingest PATH... (files, directories, WARC, JSON Lines, feeds, URLs) into the store."""
+    console = Console(stderr=True, highlight=False)
+    try:
+        with IngestProgress(console) as progress:
+            summary = ingest(paths, db, workers, progress=progress.update, on_skip=progress.skip)
+    except (StoreError, IngestError) as error:
+        _fail(str(error))
+    except KeyboardInterrupt:
+        _fail("interrupted; everything committed is kept, and a rerun resumes.", EXIT_INTERRUPTED)
+    Console(highlight=False).print(ingest_table(summary, db))
+    sys.exit(EXIT_SKIPPED if summary.skipped_total else EXIT_OK)
+
+
+@main.command("search")
+@click.argument("text")
+@_db_option
+@click.option("--speaker", help="Only statements by this person (a name, an alias or #id).")
+@click.option("--since", help="Published on or after this date (YYYY, YYYY-MM or YYYY-MM-DD).")
+@click.option("--until", help="Published on or before this date (YYYY, YYYY-MM or YYYY-MM-DD).")
+@click.option("--site", help="Only articles from this site name or domain.")
+@click.option("--limit", type=click.IntRange(min=1), default=20, show_default=True)
+@click.option("--offset", type=click.IntRange(min=0), default=0, show_default=True)
+@_json_option
+def search_command(
+    text: str,
+    db: str,
+    speaker: str | None,
+    since: str | None,
+    until: str | None,
+    site: str | None,
+    limit: int,
+    offset: int,
+    as_json: bool,
+) -> None:
+    """Full-text search over what was said: every word of TEXT, "quoted words" as a phrase."""
+    try:
+        hits = queries.search(db, text, speaker, since, until, site, limit, offset)
+    except StoreError as error:
+        _fail(str(error))
+    _print([asdict(hit) for hit in hits] if as_json else search_table(hits, text), as_json)
+
+
+class _PeopleGroup(click.Group):
+    """`people [TEXT]` lists speakers; `people merge|split ...` corrects them."""
+
+    def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
+        if not args or (args[0] not in self.commands and args[0] not in ("--help", "-h")):
+            args = ["list", *args]
+        return super().parse_args(ctx, args)
+
+
+@main.group("people", cls=_PeopleGroup)
+def people_group() -> None:
+    """Speakers: `people [TEXT]` lists them; `people merge` and `people split` correct identities."""
+
+
+@people_group.command("list")
+@click.argument("text", required=False)
+@_db_option
+@click.option("--limit", type=click.IntRange(min=1), default=100, show_default=True)
+@_json_option
+def people_list(text: str | None, db: str, limit: int, as_json: bool) -> None:
+    """Speakers whose name or alias contains TEXT (all without it), most statements first."""
+    try:
+        found = queries.people(db, text, limit)
+    except StoreError as error:
+        _fail(str(error))
+    _print([asdict(person) for person in found] if as_json else people_table(found), as_json)
+
+
+@people_group.command("merge")
+@click.argument("keep")
+@click.argument("other")
+@_db_option
+def people_merge(keep: str, other: str, db: str) -> None:
+    """Make OTHER the same speaker as KEEP (names, aliases or #ids); later ingests keep it so."""
+    try:
+        with contextlib.closing(open_store(db, create=False)) as conn:
+            done = merge_people(conn, keep, other)
+    except StoreError as error:
+        _fail(str(error))
+    click.echo(
+        f"Merged {done.other} (#{done.other_id}) into {done.speaker} (#{done.speaker_id}): "
+        f"{done.statements} statement(s) moved."
+    )
+
+
+@people_group.command("split")
+@click.argument("person")
+@click.argument("name")
+@_db_option
+def people_split(person: str, name: str, db: str) -> None:
+    """Credit PERSON's statements made under NAME to a separate person NAME; later ingests keep it so."""
+    try:
+        with contextlib.closing(open_store(db, create=False)) as conn:
+            done = split_person(conn, person, name)
+    except StoreError as error:
+        _fail(str(error))
+    click.echo(
+        f"Split {done.other} (#{done.other_id}) from {done.speaker} (#{done.speaker_id}): "
+        f"{done.statements} statement(s) moved."
+    )
+
+
+@main.command("person")
+@click.argument("name")
+@_db_option
+@click.option("--limit", type=click.IntRange(min=1), default=None, help="At most this many statements.")
+@_json_option
+def person_command(name: str, db: str, limit: int | None, as_json: bool) -> None:
+    """One speaker's record: roles with dates, outlets, statements over time (NAME, alias or #id)."""
+    try:
+        record = queries.person(db, name, limit)
+    except StoreError as error:
+        _fail(str(error))
+    _print(asdict(record) if as_json else person_view(record), as_json)
+
+
+@main.command("export")
+@click.option("--format", "export_format", type=click.Choice(queries.EXPORT_FORMATS), required=True)
+@click.option("--out", default="-", show_default=True, help="Output file (- is standard output).")
+@_db_option
+def export_command(export_format: queries.ExportFormat, out: str, db: str) -> None:
+    """Export every statement with its speaker and article metadata."""
+    try:
+        count = queries.export(db, export_format, out)
+    except StoreError as error:
+        _fail(str(error))
+    except BrokenPipeError:
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        sys.exit(EXIT_SKIPPED)
+    if out != "-":
+        click.echo(f"Wrote {count} statement(s) to {out}.", err=True)
 
 
 # ---------------------------------------------------------------------------------------------------------

@@ -1,0 +1,156 @@
+"""Rich renderings of the record: the ingest progress bar and summary, search hits, people, one person.
+
+Text from the store is always shown as plain text (markup off), never interpreted as Rich markup.
+"""
+
+from __future__ import annotations
+
+from types import TracebackType
+
+from rich.console import Console, Group
+from rich.progress import Progress, SpinnerColumn, TaskID, TextColumn, TimeElapsedColumn
+from rich.table import Table
+from rich.text import Text
+
+from onrecord.ingest import IngestSummary
+from onrecord.queries import PersonRecord, PersonSummary, SearchHit
+from onrecord.records import Skip
+
+MAX_TEXT = 300
+
+
+def _counts_line(summary: IngestSummary) -> str:
+    skipped = ", ".join(f"{reason} {count}" for reason, count in summary.skipped)
+    return (
+        f"read {summary.read} · stored {summary.stored} · already {summary.already} · "
+        f"duplicates {summary.duplicates} · near-duplicates {summary.near_duplicates} · "
+        f"skipped {summary.skipped_total}{f' ({skipped})' if skipped else ''} · "
+        f"statements {summary.statements}"
+    )
+
+
+class IngestProgress:
+    """A progress line with the counts so far (on a terminal only), skips printed above it."""
+
+    def __init__(self, console: Console) -> None:
+        self.console = console
+        self.progress = Progress(
+            SpinnerColumn(),
+            TextColumn("{task.description}"),
+            TimeElapsedColumn(),
+            console=console,
+            disable=not console.is_terminal,
+            transient=True,
+        )
+        self.task: TaskID | None = None
+
+    def __enter__(self) -> IngestProgress:
+        self.progress.start()
+        self.task = self.progress.add_task(_counts_line(IngestSummary()), total=None)
+        return self
+
+    def __exit__(
+        self, kind: type[BaseException] | None, error: BaseException | None, trace: TracebackType | None
+    ) -> None:
+        self.progress.stop()
+
+    def update(self, summary: IngestSummary) -> None:
+        if self.task is not None:
+            self.progress.update(self.task, description=_counts_line(summary))
+
+    def skip(self, skip: Skip) -> None:
+        self.console.print(Text(f"onrecord: {skip.message}"))
+
+
+def ingest_table(summary: IngestSummary, db: str) -> Table:
+    table = Table(title=f"Ingested into {db}", show_header=False, title_justify="left")
+    table.add_column("what")
+    table.add_column("count", justify="right")
+    rate = summary.read / summary.seconds if summary.seconds > 0 else 0.0
+    rows: list[tuple[str, str]] = [
+        ("read", str(summary.read)),
+        ("stored (new articles)", str(summary.stored)),
+        ("  of which syndicated copies", str(summary.near_duplicates)),
+        ("already ingested before", str(summary.already)),
+        ("duplicates (same URL or text)", str(summary.duplicates)),
+        *((f"skipped: {reason}", str(count)) for reason, count in summary.skipped),
+        ("statements added", str(summary.statements)),
+        ("statements found again in copies", str(summary.appearances)),
+        ("time", f"{summary.seconds:.1f} s ({rate:.1f} inputs/s)"),
+    ]
+    for what, count in rows:
+        table.add_row(what, count)
+    return table
+
+
+def search_table(hits: list[SearchHit], query: str) -> Table:
+    table = Table(title=f"{len(hits)} statement(s) for {query!r}", title_justify="left", show_lines=True)
+    for column in ("date", "speaker", "statement", "source", "#"):
+        table.add_column(column, overflow="fold")
+    for hit in hits:
+        snippet = Text()
+        for fragment, highlighted in hit.snippet:
+            snippet.append(fragment, style="bold yellow" if highlighted else None)
+        table.add_row(
+            Text((hit.published or "")[:10]),
+            Text(_speaker(hit.speaker, hit.role)),
+            snippet,
+            Text(hit.site or hit.url or hit.title or f"article {hit.article_id}"),
+            Text(str(hit.appearances)),
+        )
+    return table
+
+
+def people_table(found: list[PersonSummary]) -> Table:
+    table = Table(title=f"{len(found)} speaker(s)", title_justify="left")
+    for column in ("id", "name", "type", "statements", "appearances", "roles", "also known as"):
+        table.add_column(column, overflow="fold")
+    for person in found:
+        table.add_row(
+            Text(f"#{person.id}"),
+            Text(person.name),
+            Text(person.type),
+            Text(str(person.statements)),
+            Text(str(person.appearances)),
+            Text("; ".join(person.roles)),
+            Text("; ".join(person.aliases[:5])),
+        )
+    return table
+
+
+def person_view(record: PersonRecord) -> Group:
+    heading = Text(f"{record.name} (#{record.id}, {record.type})", style="bold")
+    if record.aliases:
+        heading.append(f"\nalso known as: {'; '.join(record.aliases)}", style="dim")
+    roles = Table(title="Roles", title_justify="left")
+    for column in ("role", "first seen", "last seen", "mentions"):
+        roles.add_column(column)
+    for role in record.roles:
+        roles.add_row(Text(role.role), role.first_seen, role.last_seen, str(role.mentions))
+    outlets = Table(title="Outlets", title_justify="left")
+    outlets.add_column("site")
+    outlets.add_column("appearances", justify="right")
+    for outlet in record.outlets:
+        outlets.add_row(Text(outlet.site), str(outlet.appearances))
+    said = Table(title=f"Statements ({len(record.statements)})", title_justify="left", show_lines=True)
+    for column in ("date", "kind", "statement", "source", "#"):
+        said.add_column(column, overflow="fold")
+    for statement in record.statements:
+        said.add_row(
+            Text((statement.published or "")[:10]),
+            Text(statement.kind),
+            Text(_clip(statement.text)),
+            Text(statement.site or statement.url or statement.title or ""),
+            Text(str(statement.appearances)),
+        )
+    return Group(heading, roles, outlets, said)
+
+
+def _speaker(name: str | None, role: str | None) -> str:
+    if not name:
+        return "(unknown)"
+    return f"{name}, {role}" if role else name
+
+
+def _clip(text: str) -> str:
+    return text if len(text) <= MAX_TEXT else text[: MAX_TEXT - 1] + "…"
