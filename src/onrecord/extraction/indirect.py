@@ -13,7 +13,8 @@ XCOMP_CUES = {
     "decline", "urge", "wish", "agree", "call", "ask", "push",
 }  # fmt: skip
 TRIM = set(" \t\n,.;:—–-")
-EXPLETIVES = {"it", "there"}
+EXPLETIVES = {"there"}
+OBJECT_DEPS = {"dobj", "prep", "oprd", "dative", "attr"}
 SPEECH_DAYS = {
     "monday",
     "tuesday",
@@ -48,8 +49,10 @@ def _reported(doc: Doc, verb: Token, inside: list[bool]) -> Candidate | None:
     if cls is None or verb.dep_ == "auxpass":
         return None
     subject = subject_of(verb)
-    if subject is None or subject.lower_ in EXPLETIVES:
+    if subject is None or subject.lower_ in EXPLETIVES or subject.dep_ == "expl":
         return None
+    if subject.lower_ == "it" and cls == "position":
+        return None  # `it seems`, `it appears`: nobody holds that position
     tokens = _complement(verb, cls)
     if not tokens or subject.i in tokens or len(tokens) < 3:
         return None
@@ -107,12 +110,12 @@ def _trailing_when(clause: Token) -> list[Token]:
 
 
 def _object_tokens(verb: Token, cue_end: int) -> list[int]:
-    for child in verb.children:
-        if child.dep_ in ("dobj", "prep") and child.i >= cue_end - 1:
-            tokens = [t.i for t in child.subtree if t.i >= cue_end]
-            if len(tokens) >= 2:
-                return tokens
-    return []
+    """`denied the report`, `called the charges unsubstantiated`: the complements right of the cue."""
+    rights = [c for c in verb.rights if c.i >= cue_end - 1 and c.dep_ in OBJECT_DEPS]
+    if not rights or rights[0].dep_ not in ("dobj", "prep"):
+        return []
+    tokens = [t.i for child in rights for t in child.subtree if t.i >= cue_end]
+    return tokens if len(tokens) >= 2 else []
 
 
 def _fronted(clause: Token, cls: str) -> bool:
