@@ -9,9 +9,12 @@ skipped input would bury the real problems.
 
 `Document.source` is `PATH#OFFSET`, stable across runs and unique within the archive: OFFSET is the
 record's byte offset in the file, as in Common Crawl's indexes (for a gzip archive, the offset of the
-record's gzip member). An archive compressed as one gzip stream rather than one member per record (as
-some tools write them) is read through Python's gzip instead, and OFFSET is then the record's offset in
-the decompressed data.
+gzip member that holds the record). In an archive compressed as one gzip stream rather than one member
+per record (as some tools write them), a record after the first in a member is `PATH#MEMBER+INNER`,
+INNER being its offset in the member's decompressed data.
+
+Gzip members are inflated here, one at a time and as they are read, so that truncated and corrupt data
+are caught (warcio alone would read on past them silently) and an archive of any size takes little memory.
 
 Reason codes: ``damaged-archive`` (truncated, bad gzip data, a malformed record, not an archive at all:
 one Skip per archive saying where reading stopped; the records before the damage are kept),
@@ -21,23 +24,22 @@ one Skip per archive saying where reading stopped; the records before the damage
 from __future__ import annotations
 
 import contextlib
-import gzip
 import io
 import zlib
-from collections.abc import Generator, Iterator
+from collections.abc import Callable, Generator, Iterator
 from typing import IO, Any, Protocol
 
 from warcio.archiveiterator import ArchiveIterator
-from warcio.exceptions import ArchiveLoadFailed
 
 from onrecord.records import Document, Skip
 from onrecord.sources import files
 
 HTML_TYPES = frozenset({"text/html", "application/xhtml+xml"})
 _GZIP_MAGIC = b"\x1f\x8b"
+_ARCHIVE_STARTS = (b"WARC/", b"filedesc:")
 _HTML_STARTS = (b"<!doctype html", b"<html")
-_DRAIN_BYTES = 1 << 16
-_NOT_CHUNKED = "non-chunked gzip file"
+_READ_BYTES = 1 << 16
+_GZIP_WBITS = 16 + zlib.MAX_WBITS
 
 
 class DamagedStream(Exception):
@@ -47,30 +49,56 @@ class DamagedStream(Exception):
 
 class _Stream(Protocol):
     def read(self, size: int = -1, /) -> bytes: ...
-    def readline(self, size: int | None = -1, /) -> bytes: ...
     def tell(self) -> int: ...
 
 
-class _Guarded:
-    """A binary stream whose read errors (truncated or corrupt gzip data) become `DamagedStream`."""
+class _Member:
+    """The decompressed data of one gzip member, inflated as it is read (never more than asked for at a
+    time); data that ends early or does not inflate raises `DamagedStream`."""
 
-    def __init__(self, stream: _Stream) -> None:
-        self._stream = stream
+    def __init__(self, raw: IO[bytes], pending: bytes, start: int) -> None:
+        self.start = start
+        self._raw = raw
+        self._pending = pending
+        self._taken = 0
+        self._inflate = zlib.decompressobj(_GZIP_WBITS)
+        self._buffer = bytearray()
+        self._position = 0
 
     def read(self, size: int = -1) -> bytes:
-        try:
-            return self._stream.read(size)
-        except (EOFError, OSError, zlib.error) as error:
-            raise DamagedStream(_describe(error)) from error
+        while (size < 0 or len(self._buffer) < size) and not self._inflate.eof:
+            self._fill(max(size, _READ_BYTES))
+        count = len(self._buffer) if size < 0 else min(size, len(self._buffer))
+        data = bytes(self._buffer[:count])
+        del self._buffer[:count]
+        self._position += count
+        return data
 
-    def readline(self, size: int = -1) -> bytes:
-        try:
-            return self._stream.readline(size)
-        except (EOFError, OSError, zlib.error) as error:
-            raise DamagedStream(_describe(error)) from error
+    def peek(self, size: int) -> bytes:
+        while len(self._buffer) < size and not self._inflate.eof:
+            self._fill(size)
+        return bytes(self._buffer[:size])
 
     def tell(self) -> int:
-        return self._stream.tell()
+        return self._position
+
+    def rest(self) -> tuple[bytes, int]:
+        """After the member's end: the bytes read past it, and the file offset where the next one starts."""
+        unused = self._inflate.unused_data
+        return unused, self.start + self._taken - len(unused)
+
+    def _fill(self, want: int) -> None:
+        source = self._inflate.unconsumed_tail
+        if not source:
+            source = self._pending or self._raw.read(_READ_BYTES)
+            self._pending = b""
+            self._taken += len(source)
+        if not source:
+            raise DamagedStream("the compressed data ends in the middle of a record: truncated")
+        try:
+            self._buffer += self._inflate.decompress(source, want)
+        except zlib.error as error:
+            raise DamagedStream(f"bad gzip data: {error}") from error
 
 
 def read_warc(path: str, limit: int) -> Iterator[Document | Skip]:
@@ -88,40 +116,72 @@ def read_warc(path: str, limit: int) -> Iterator[Document | Skip]:
         yield Skip(path, "unreadable", f"{path}: cannot be read ({files.why(error)}).")
         return
     with handle:
-        compressed = handle.read(2) == _GZIP_MAGIC
-        handle.seek(0)
-        read = yield from _records(path, handle, compressed, limit, 0)
-        if read < 0:  # one gzip stream for the whole file, not one per record: decompress it here
+        head = handle.read(_READ_BYTES)
+        if head.startswith(_GZIP_MAGIC):
+            yield from _gzip_records(path, handle, head, limit)
+        else:
             handle.seek(0)
-            yield from _records(path, _Guarded(gzip.GzipFile(fileobj=handle, mode="rb")), False, limit, -read)
+            yield from _records(path, handle, head, limit, 0, lambda offset: f"{offset}")
+
+
+def _gzip_records(path: str, raw: IO[bytes], pending: bytes, limit: int) -> Iterator[Document | Skip]:
+    """The records of each gzip member in turn: one per member as WARC files should be, or all of them
+    in one member as some tools write them."""
+    start = read = 0
+    while pending or (pending := raw.read(_READ_BYTES)):
+        if not pending.strip(b"\x00"):  # zero padding, which gzip tools pass over
+            start += len(pending)
+            pending = b""
+            continue
+        member = _Member(raw, pending, start)
+
+        def where(offset: int, member: _Member = member) -> str:
+            return f"{member.start}" if offset == 0 else f"{member.start}+{offset}"
+
+        try:
+            head = member.peek(64) if read == 0 else _ARCHIVE_STARTS[0]
+        except DamagedStream as error:
+            yield _damaged(path, where(0), read, str(error))
+            return
+        count = yield from _records(path, member, head, limit, read, where)
+        if count is None:
+            return
+        read = count
+        try:
+            while member.read(_READ_BYTES):  # whatever warcio left of the member
+                pass
+        except DamagedStream as error:
+            yield _damaged(path, where(member.tell()), read, str(error))
+            return
+        pending, start = member.rest()
 
 
 def _records(
-    path: str, stream: IO[bytes] | _Guarded, compressed: bool, limit: int, already: int
-) -> Generator[Document | Skip, None, int]:
-    """Yield the documents after the first `already` records; the number of records read, negated when
-    the archive turns out to be one gzip stream (warcio only reads one gzip member per record)."""
+    path: str, stream: _Stream, head: bytes, limit: int, read: int, where: Callable[[int], str]
+) -> Generator[Document | Skip, None, int | None]:
+    """Yield the documents in `stream`; the number of records read in all, or None after damage.
+
+    `where` turns warcio's offset into the one in `Document.source` (PATH#WHERE) and in messages.
+    """
+    if read == 0 and not head.lstrip().startswith(_ARCHIVE_STARTS):
+        yield Skip(
+            path, "damaged-archive", f"{path}: is not a WARC or ARC archive (it starts with {head[:20]!r})."
+        )
+        return None
     iterator = ArchiveIterator(stream, arc2warc=True)
-    read = 0
     while True:
-        warnings = io.StringIO()
         try:
-            with contextlib.redirect_stderr(warnings):  # warcio reports damage on stderr: a Skip here
+            with contextlib.redirect_stderr(io.StringIO()):  # warcio's warnings: damage is a Skip here
                 record = next(iterator, None)
                 if record is None:
                     return read
-                result = _document(f"{path}#{iterator.offset}", record, limit) if read >= already else None
-        except ArchiveLoadFailed as error:
-            if compressed and _NOT_CHUNKED in str(error):
-                return -read
-            yield _damaged(path, iterator.offset, read, _describe(error))
-            return read
+                result = _document(f"{path}#{where(iterator.offset)}", record, limit)
         except Exception as error:  # a malformed archive must not sink the batch: it becomes one Skip
-            yield _damaged(path, iterator.offset, read, _describe(error))
-            return read
+            yield _damaged(path, where(iterator.offset), read, _describe(error))
+            return None
         if isinstance(result, str):
-            yield _damaged(path, iterator.offset, read, _zlib_error(warnings.getvalue()) or result)
-            return read
+            yield _damaged(path, where(iterator.offset), read, result)
+            return None
         read += 1
         if result is not None:
             yield result
@@ -138,7 +198,7 @@ def _document(source: str, record: Any, limit: int) -> Document | Skip | str | N
             result = _page(source, record, content, limit)
     else:
         result = None
-    while record.raw_stream.read(_DRAIN_BYTES):
+    while record.raw_stream.read(_READ_BYTES):
         pass
     if getattr(record.raw_stream, "limit", 0) > 0:
         return "the record is shorter than its declared length: the archive is truncated or corrupt"
@@ -171,27 +231,19 @@ def _page(source: str, record: Any, content: bytes, limit: int) -> Document | Sk
     )
 
 
-def _damaged(path: str, offset: int, read: int, why: str) -> Skip:
-    if read == 0 and why.startswith("ArchiveLoadFailed: Unknown archive format"):
-        return Skip(path, "damaged-archive", f"{path}: is not a WARC or ARC archive ({why}).")
-    before = "no record before it" if read == 0 else f"the {read:,} records before it were read"
-    message = f"{path}: the archive is damaged at the record starting at byte {offset:,} ({why}); {before}."
+def _damaged(path: str, where: str, read: int, why: str) -> Skip:
+    before = {0: "no record before it", 1: "the record before it was read"}.get(
+        read, f"the {read:,} records before it were read"
+    )
+    start, _, inner = where.partition("+")
+    place = f"byte {int(start):,}" + (f" (+{int(inner):,} bytes decompressed)" if inner else "")
+    message = f"{path}: the archive is damaged at the record starting at {place} ({why}); {before}."
     return Skip(path, "damaged-archive", message)
-
-
-def _zlib_error(warnings: str) -> str | None:
-    """The decompression error warcio wrote instead of raising, e.g. "Error -3 while decompressing data"."""
-    for line in warnings.splitlines():
-        if "decompressing data" in line:
-            return f"bad gzip data: {line.strip()}"
-    return None
 
 
 def _describe(error: BaseException) -> str:
     if isinstance(error, DamagedStream):
         return str(error)
-    if isinstance(error, EOFError):
-        return "the compressed data ends early: truncated"
     text = " ".join(str(error).split())
     if len(text) > 120:
         text = text[:117] + "..."

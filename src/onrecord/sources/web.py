@@ -104,7 +104,9 @@ def fetch(
             for chunk in response.iter_bytes():
                 size += len(chunk)
                 if size > limit:
-                    return files.too_large(key, size, limit, "one download")
+                    stopped = f"stopped after {size:,} bytes"
+                    message = f"{key}: the download is over the {limit:,}-byte limit ({stopped})."
+                    return Skip(key, "too-large", message)
                 if time.monotonic() > deadline:
                     return _failed(key, url, f"the download took longer than {timeout * TOTAL_TIMEOUTS:g} s")
                 chunks.append(chunk)
@@ -148,5 +150,5 @@ def _failed(key: str, url: str, why: str) -> Skip:
 
 
 def _describe(error: Exception) -> str:
-    text = " ".join(str(error).split())
+    text = " ".join(str(error).split()).rstrip(".")
     return f"{type(error).__name__}: {text}" if text else type(error).__name__
