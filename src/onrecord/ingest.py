@@ -31,7 +31,7 @@ from onrecord.store.dedup import fingerprint
 from onrecord.store.writer import (
     Extracted,
     find_duplicate,
-    is_known_input,
+    known_input,
     record_duplicate,
     store_article,
     store_skip,
@@ -52,9 +52,10 @@ class IngestSummary:
     """Counts of one ingest run.
 
     `read`: documents and unreadable inputs met; `stored`: new articles (syndicated copies included);
-    `already`: inputs a previous run took; `duplicates`: same URL or same text as a stored article (not
-    stored); `near_duplicates`: stored articles linked as syndicated copies; `skipped`: (reason, count)
-    pairs; `statements`: new statements; `appearances`: statements found again in syndicated copies.
+    `already`: inputs a previous run took (same source, same bytes); `duplicates`: same URL, same bytes
+    or same text as a stored article (not stored); `near_duplicates`: stored articles linked as
+    syndicated copies; `skipped`: (reason, count) pairs; `statements`: new statements; `appearances`:
+    statements found again in syndicated copies.
     """
 
     read: int = 0
@@ -113,16 +114,19 @@ def ingest(
     workers: int | None = None,
     progress: Progress | None = None,
     on_skip: Callable[[Skip], None] | None = None,
+    commit_every: int = COMMIT_EVERY,
 ) -> IngestSummary:
     """Read, clean, extract and store every document in `paths` into the store at `db_path`.
 
     `workers`: extraction processes (default: one per core; 0 extracts in this process). `progress` is
     called with the counts so far after each document; `on_skip` with each input skipped in this run.
+    `commit_every`: results written between commits (there is also one every `COMMIT_SECONDS`).
     Raises StoreError when `db_path` is not a usable store, IngestError when a worker process dies.
     """
     conn = open_store(db_path)
     counts = _Counts()
     writer = _Writer(conn, counts, progress or (lambda summary: None), on_skip or (lambda skip: None))
+    writer.commit_every = max(1, commit_every)
     if _worker_count(workers) <= 0:
         _use_reader(conn)
     try:
@@ -182,13 +186,15 @@ class _Writer:
         self.progress = progress
         self.on_skip = on_skip
         self.uncommitted = 0
+        self.commit_every = COMMIT_EVERY
         self.last_commit = time.monotonic()
 
     def seen_before(self, key: str, document: Document, in_flight: set[str]) -> bool:
         """Whether a document needs no processing: taken by an earlier run, in flight, or a known URL."""
-        if is_known_input(self.conn, key):
+        source = known_input(self.conn, key)
+        if source == document.source:
             self.counts.already += 1
-        elif key in in_flight:
+        elif source is not None or key in in_flight:  # the same bytes under another name
             self.counts.duplicates += 1
         elif document.url and (existing := find_duplicate(self.conn, document.url, None)) is not None:
             self._begin()
@@ -240,7 +246,7 @@ class _Writer:
 
     def _written(self) -> None:
         self.uncommitted += 1
-        if self.uncommitted >= COMMIT_EVERY or time.monotonic() - self.last_commit >= COMMIT_SECONDS:
+        if self.uncommitted >= self.commit_every or time.monotonic() - self.last_commit >= COMMIT_SECONDS:
             self.commit()
 
 

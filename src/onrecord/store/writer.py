@@ -76,9 +76,10 @@ def store_skip(conn: sqlite3.Connection, skip: Skip, key: str | None = None) -> 
             _record_input(conn, key, skip.source, "skipped", None)
 
 
-def is_known_input(conn: sqlite3.Connection, key: str) -> bool:
-    """Whether an input with this source key was already stored, found a duplicate, or skipped."""
-    return conn.execute("SELECT 1 FROM inputs WHERE key = ?", (key,)).fetchone() is not None
+def known_input(conn: sqlite3.Connection, key: str) -> str | None:
+    """The source of the input with this key that was stored, found a duplicate or skipped; else None."""
+    row = conn.execute("SELECT source FROM inputs WHERE key = ?", (key,)).fetchone()
+    return str(row[0]) if row is not None else None
 
 
 def find_duplicate(conn: sqlite3.Connection, url: str | None, text_hash: str | None) -> int | None:
