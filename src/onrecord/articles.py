@@ -119,7 +119,7 @@ def _from_html(document: Document) -> Article | Skip:
         title=_field(extracted, "title") or document.title,
         url=_field(extracted, "url") or document.url,
         published=published,
-        site=_field(extracted, "sitename") or document.site,
+        site=_site(_field(extracted, "sitename"), document.site),
         author=_field(extracted, "author"),
         notes=notes,
     )
@@ -133,6 +133,14 @@ def _extract_html(data: bytes, url: str | None) -> Any:
         return bare_extraction(data, url=url, include_comments=False, with_metadata=True)
     except Exception as error:  # a malformed page must not sink the batch: it becomes a Skip
         return error
+
+
+def _site(found: str | None, given: str | None) -> str | None:
+    """trafilatura's site name, unless it is only a host name (its guess when the page names none) and
+    the document names the site (a JSON Lines record's or a feed's own `site`)."""
+    if found and given and " " not in found and "." in found:
+        return given
+    return found or given
 
 
 def _published(found: str | None, document: Document) -> tuple[str | None, tuple[str, ...]]:

@@ -99,7 +99,7 @@ def _entry_document(
     value, content_type = content
     if content_type in _TEXT_TYPES:
         return Document(source=key, data=value.encode("utf-8"), media_type="text", **metadata)
-    return Document(source=key, data=_page(value, title), media_type="html", **metadata)
+    return Document(source=key, data=_page(value, metadata), media_type="html", **metadata)
 
 
 def _best_content(contents: list[Any]) -> tuple[str, str] | None:
@@ -109,10 +109,20 @@ def _best_content(contents: list[Any]) -> tuple[str, str] | None:
     return max(values, key=lambda value: len(value[0])) if values else None
 
 
-def _page(fragment: str, title: str | None) -> bytes:
-    """An HTML fragment from a feed as a minimal page: trafilatura finds no article in a bare fragment."""
-    head = f"<title>{html.escape(title)}</title>" if title else ""
-    page = f'<html><head><meta charset="utf-8">{head}</head><body><article>{fragment}</article></body></html>'
+def _page(fragment: str, metadata: dict[str, str | None]) -> bytes:
+    """An HTML fragment from a feed as a minimal page (trafilatura finds no article in a bare fragment),
+    with the entry's metadata as the meta tags a publisher's page has, so that trafilatura finds it
+    rather than guessing (a year in the text is no publication date)."""
+    head = ['<meta charset="utf-8">']
+    for value, template in [
+        (metadata["title"], "<title>{}</title>"),
+        (metadata["site"], '<meta property="og:site_name" content="{}">'),
+        (metadata["published"], '<meta property="article:published_time" content="{}">'),
+        (metadata["url"], '<link rel="canonical" href="{}">'),
+    ]:
+        if value:
+            head.append(template.format(html.escape(value)))
+    page = f"<html><head>{''.join(head)}</head><body><article>{fragment}</article></body></html>"
     return page.encode("utf-8")
 
 
