@@ -42,9 +42,11 @@ def subject_of(verb: Token) -> Token | None:
     """The subject of a verb, climbing to the governing verb for `saying`, `and added`, `wants to`."""
     current = verb
     for _ in range(4):
-        for child in current.children:
-            if child.dep_ in SUBJECTS:
-                return child
+        subjects = [c for c in current.children if c.dep_ in SUBJECTS]
+        if subjects:
+            # `VARNHOLM, March 12 (Nordline) – Minister X said`: the subject nearest the verb wins.
+            before = [c for c in subjects if c.i < current.i]
+            return before[-1] if before else subjects[0]
         if current.dep_ == "relcl" and current.head.pos_ in ("NOUN", "PROPN"):
             return current.head
         if current.dep_ not in INHERIT or current.head is current:

@@ -184,10 +184,8 @@ def headline_candidates(doc: Doc) -> list[Candidate]:
         if colon is None or colon.i == sent.start or len(sent) - (colon.i - sent.start) < 5:
             continue
         name = doc[sent.start : colon.i]
-        if (
-            not all(t.pos_ == "PROPN" or t.is_title for t in name)
-            or (sent.start
-            and not doc[sent.start - 1].is_space)
+        if not all(t.pos_ == "PROPN" or t.is_title for t in name) or (
+            sent.start and not doc[sent.start - 1].is_space
         ):
             continue
         rest = doc[colon.i + 1 : sent.end]

@@ -13,6 +13,7 @@ from onrecord.records import Span, Speaker, SpeakerType
 ORG_LABELS = {"ORG", "NORP", "GPE"}
 PERSONAL = {"he", "she", "him", "her", "i", "we", "you"}
 RELATIVE = {"who", "which", "that", "whom"}
+BREAKS = {"–", "—", "--", "(", ")", "|"}
 DETERMINERS = {"the", "a", "an", "this", "that", "these", "those"}
 
 
@@ -91,6 +92,11 @@ class Entities:
             role = (mention.role or "").lower()
             if noun in role.split() or (noun.endswith("year-old") or noun == "old"):
                 return self.canonical(mention.name, at), "person"
+        later = [m for m in self.mentions if m.type == "person"]
+        if later and later[0].start > at:  # a headline: nobody is named yet, the story names them later
+            for mention in later:
+                if noun in (mention.role or "").lower().split():
+                    return self.canonical(mention.name, mention.start), "person"
         return text or None, "unknown"
 
     def _is_known_person(self, word: str) -> bool:
@@ -177,7 +183,15 @@ def _noun_phrase(head: Token, keep_clauses: bool = False) -> SpacySpan:
             tokens.extend(child.subtree)
     start = min(t.i for t in tokens)
     end = max(t.i for t in tokens) + 1
-    return head.doc[start:end]
+    doc = head.doc
+    for token in doc[start : head.i]:
+        if token.text in BREAKS or token.is_space:
+            start = token.i + 1  # a dateline or a line break before the name is not part of it
+    for token in doc[head.i + 1 : end]:
+        if token.text in BREAKS or token.is_space:
+            end = token.i
+            break
+    return doc[start:end]
 
 
 def _mention_span(source: SpacySpan, base: int) -> Span:
