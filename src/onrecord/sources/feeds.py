@@ -46,12 +46,12 @@ def read_feed_file(path: str, limit: int) -> Iterator[Document | Skip]:
 def read_feed(source: str, data: bytes, fetch: Fetcher | None) -> Iterator[Document | Skip]:
     """One Document or Skip per entry of the feed in `data`; `fetch` is given for feeds read from a URL."""
     parsed: Any = feedparser.parse(data)  # bytes are parsed as they are, never taken for a URL
-    if not parsed.get("version") and not parsed.entries:
-        why = _why_not_a_feed(parsed)
-        yield Skip(source, "not-a-feed", f"{source}: is not an RSS or Atom feed ({why}).")
-        return
     if not parsed.entries:
-        yield Skip(source, "empty", f"{source}: the feed has no entries.")
+        if parsed.get("version") and not parsed.get("bozo"):
+            yield Skip(source, "empty", f"{source}: the feed has no entries.")
+        else:
+            why = _why_not_a_feed(parsed)
+            yield Skip(source, "not-a-feed", f"{source}: is not an RSS or Atom feed ({why}).")
         return
     site = _text(parsed.feed.get("title"))
     keys: set[str] = set()
@@ -64,6 +64,8 @@ def _why_not_a_feed(parsed: Any) -> str:
     error = parsed.get("bozo_exception")
     if error is None:
         return "no channel, feed or entries in it"
+    if hasattr(error, "getLineNumber"):  # xml.sax's SAXParseException, which names no file
+        return f"not well-formed XML: {error.getMessage()} at line {error.getLineNumber()}"
     return f"not well-formed XML: {' '.join(str(error).split()) or type(error).__name__}"
 
 
