@@ -169,3 +169,37 @@ def test_one_bad_input_does_not_stop_the_others(tmp_path: Path) -> None:
     (tmp_path / "empty.txt").write_bytes(b"")
     results = read(tmp_path / "missing.txt", tmp_path / "empty.txt", tmp_path / "good.txt")
     assert [getattr(result, "reason", "ok") for result in results] == ["missing", "empty", "ok"]
+
+
+def test_directory_walk_finds_archives_exports_and_feeds(tmp_path: Path) -> None:
+    from onrecord.sources import files
+
+    names = [
+        "a.warc",
+        "b.WARC.GZ",
+        "c.arc",
+        "d.arc.gz",
+        "e.jsonl",
+        "f.rss",
+        "g.atom",
+        "h.xml",
+        "i.json",
+        "j.gz",
+    ]
+    for name in names:
+        (tmp_path / name).write_bytes(b"")
+    found = [path for path in files.walk(str(tmp_path)) if isinstance(path, str)]
+    assert found == [str(tmp_path / name) for name in names[:8]]
+    assert [files.kind_of(path) for path in found] == ["warc"] * 4 + ["jsonl"] + ["feed"] * 3
+
+
+def test_empty_directory_message_names_what_is_read(tmp_path: Path) -> None:
+    skip = only_skip(read(tmp_path))
+    for suffix in (".txt", ".html", ".warc.gz", ".jsonl", ".rss"):
+        assert suffix in skip.message
+
+
+def test_binary_file_with_an_html_name(tmp_path: Path) -> None:
+    (tmp_path / "page.html").write_bytes(b"\x89PNG\r\n\x1a\n" + bytes(200))
+    skip = only_skip(read(tmp_path / "page.html"))
+    assert (skip.reason, skip.source) == ("binary", str(tmp_path / "page.html"))
