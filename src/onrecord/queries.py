@@ -21,12 +21,12 @@ from onrecord.store import StoreError, open_store
 from onrecord.store.lookup import find_speaker, speaker_ids
 from onrecord.store.names import name_key
 from onrecord.store.sqlite import (
+    FTS_MATCH,
+    FTS_SCORE,
+    FTS_SNIPPET,
+    FTS_TABLE,
     HIGHLIGHT_END,
     HIGHLIGHT_START,
-    SEARCH_COLUMNS,
-    SEARCH_CONDITION,
-    SEARCH_ORDER,
-    SEARCH_SOURCE,
     match_expression,
 )
 
@@ -154,21 +154,44 @@ def search(
     if not expression:
         raise QueryError(f"the search {text!r} has no word to look for.")
     with connect(db) as conn:
-        where, params = _filters(conn, speaker, since, until, site)
-        sql = (
-            f"SELECT s.id, s.text, {SEARCH_COLUMNS}, s.kind, s.speaker_id, "
-            "coalesce(sp.name, s.speaker_name), s.role, s.cue, a.id, a.title, a.url, "
-            f"{_SITE}, a.published, {_APPEARANCES} FROM {SEARCH_SOURCE} "
-            "JOIN articles a ON a.id = s.article_id LEFT JOIN speakers sp ON sp.id = s.speaker_id "
-            f"WHERE {SEARCH_CONDITION}{where} {SEARCH_ORDER} LIMIT ? OFFSET ?"
-        )
-        rows = conn.execute(sql, [expression, *params, limit, offset]).fetchall()
-    return [_hit(row) for row in rows]
+        ranked = _ranked(conn, expression, _filters(conn, speaker, since, until, site), limit, offset)
+        if not ranked:
+            return []
+        marks = ", ".join("?" for _ in ranked)
+        rows = conn.execute(
+            f"SELECT s.id, s.text, {FTS_SNIPPET}, s.kind, s.speaker_id, coalesce(sp.name, s.speaker_name), "
+            f"s.role, s.cue, a.id, a.title, a.url, {_SITE}, a.published, {_APPEARANCES} FROM {FTS_TABLE} "
+            f"JOIN statements s ON s.id = {FTS_TABLE}.rowid JOIN articles a ON a.id = s.article_id "
+            "LEFT JOIN speakers sp ON sp.id = s.speaker_id "
+            f"WHERE {FTS_MATCH} AND {FTS_TABLE}.rowid IN ({marks})",
+            [expression, *ranked],
+        ).fetchall()
+    by_id = {row[0]: row for row in rows}
+    return [_hit(by_id[statement], score) for statement, score in ranked.items() if statement in by_id]
+
+
+def _ranked(
+    conn: sqlite3.Connection,
+    expression: str,
+    filters: tuple[str, str, list[Any]],
+    limit: int,
+    offset: int,
+) -> dict[int, float]:
+    """Ids and scores of one page of matches, best first: the index alone ranks, the rest is fetched
+    for that page only (ranking reads no more than it must, which keeps common words fast)."""
+    joins, where, params = filters
+    rows = conn.execute(
+        f"SELECT {FTS_TABLE}.rowid, {FTS_SCORE} AS score FROM {FTS_TABLE}{joins} WHERE {FTS_MATCH}{where} "
+        f"ORDER BY score, {FTS_TABLE}.rowid LIMIT ? OFFSET ?",
+        [expression, *params, limit, offset],
+    ).fetchall()
+    return {int(row[0]): float(row[1]) for row in rows}
 
 
 def _filters(
     conn: sqlite3.Connection, speaker: str | None, since: str | None, until: str | None, site: str | None
-) -> tuple[str, list[Any]]:
+) -> tuple[str, str, list[Any]]:
+    """SQL joins, conditions and parameters for the filters given (none: the index alone)."""
     clauses: list[str] = []
     params: list[Any] = []
     if speaker is not None:
@@ -186,7 +209,12 @@ def _filters(
         domain = site.strip().casefold().removeprefix("www.")
         clauses.append("(lower(a.site) = ? OR a.domain = ? OR a.domain LIKE ?)")
         params.extend([site.strip().casefold(), domain, "%." + domain])
-    return "".join(f" AND {clause}" for clause in clauses), params
+    joins = ""
+    if clauses:
+        joins = f" JOIN statements s ON s.id = {FTS_TABLE}.rowid"
+        if since is not None or until is not None or site is not None:
+            joins += " JOIN articles a ON a.id = s.article_id"
+    return joins, "".join(f" AND {clause}" for clause in clauses), params
 
 
 def _checked_date(value: str, name: str) -> str:
@@ -195,23 +223,23 @@ def _checked_date(value: str, name: str) -> str:
     return value.strip()
 
 
-def _hit(row: Sequence[Any]) -> SearchHit:
+def _hit(row: Sequence[Any], score: float) -> SearchHit:
     return SearchHit(
         statement_id=row[0],
         text=row[1],
         snippet=_fragments(row[2]),
-        score=float(row[3]),
-        kind=row[4],
-        speaker_id=row[5],
-        speaker=row[6],
-        role=row[7],
-        cue=row[8],
-        article_id=row[9],
-        title=row[10],
-        url=row[11],
-        site=row[12],
-        published=row[13],
-        appearances=row[14],
+        score=score,
+        kind=row[3],
+        speaker_id=row[4],
+        speaker=row[5],
+        role=row[6],
+        cue=row[7],
+        article_id=row[8],
+        title=row[9],
+        url=row[10],
+        site=row[11],
+        published=row[12],
+        appearances=row[13],
     )
 
 

@@ -115,10 +115,9 @@ HIGHLIGHT_START = "\ue000"
 HIGHLIGHT_END = "\ue001"
 """Private-use characters that mark matched words in a snippet; never present in stored text."""
 
-SEARCH_COLUMNS = (
-    f"snippet(statements_fts, 0, '{HIGHLIGHT_START}', '{HIGHLIGHT_END}', '…', 24) AS snippet, "
-    "bm25(statements_fts) AS score"
-)
-SEARCH_SOURCE = "statements_fts JOIN statements s ON s.id = statements_fts.rowid"
-SEARCH_CONDITION = "statements_fts MATCH ?"
-SEARCH_ORDER = "ORDER BY score, s.id"
+FTS_TABLE = "statements_fts"
+"""The full-text index over `statements.text`; its rowid is the statement id."""
+FTS_MATCH = "statements_fts MATCH ?"
+FTS_SCORE = "bm25(statements_fts)"
+"""BM25 score: lower is better."""
+FTS_SNIPPET = f"snippet(statements_fts, 0, '{HIGHLIGHT_START}', '{HIGHLIGHT_END}', '…', 24)"
