@@ -44,7 +44,7 @@ COMMIT_SECONDS = 2.0
 
 
 class IngestError(Exception):
-    """The ingest could not go on (a worker process died); what was committed stays. One sentence."""
+    """The ingest could not go on (a worker could not start or died); what was committed stays."""
 
 
 @dataclass(frozen=True)
@@ -77,6 +77,14 @@ class IngestSummary:
 class _Rejected:
     key: str
     skip: Skip
+
+
+@dataclass(frozen=True)
+class _Unable:
+    """A worker that could not start (the model is missing): the whole ingest stops with its reason."""
+
+    key: str
+    reason: str
 
 
 @dataclass
@@ -128,7 +136,7 @@ def ingest(
     writer = _Writer(conn, counts, progress or (lambda summary: None), on_skip or (lambda skip: None))
     writer.commit_every = max(1, commit_every)
     if _worker_count(workers) <= 0:
-        _use_reader(conn)
+        _start_inline(conn)
     try:
         _drive(paths, workers, db_path, writer)
     except BrokenProcessPool as error:
@@ -153,7 +161,7 @@ def _drive(paths: Iterable[str], workers: int | None, db_path: str, writer: _Wri
 
 
 def _run(paths: Iterable[str], executor: Executor, writer: _Writer, window: int) -> None:
-    pending: deque[Future[Extracted | _Rejected]] = deque()
+    pending: deque[Future[Extracted | _Rejected | _Unable]] = deque()
     in_flight: set[str] = set()
     for document in read_documents(paths):
         writer.counts.read += 1
@@ -206,8 +214,10 @@ class _Writer:
         self.progress(self.counts.summary())
         return True
 
-    def write(self, result: Extracted | _Rejected) -> str:
+    def write(self, result: Extracted | _Rejected | _Unable) -> str:
         """Store one worker result; its source key."""
+        if isinstance(result, _Unable):
+            raise IngestError(result.reason.rstrip(".") + ".")
         self._begin()
         if isinstance(result, _Rejected):
             store_skip(self.conn, result.skip, result.key)
@@ -264,22 +274,37 @@ def source_key(document: Document) -> str:
 # ---------------------------------------------------------------------------------------------------------
 
 _reader: sqlite3.Connection | None = None
+_unable: str | None = None
 
 
 def _start_worker(db_path: str) -> None:
-    global _reader
-    extract("Warm-up, the reporter said.")  # loads the spaCy model once per worker
+    global _reader, _unable
+    try:
+        extract("Warm-up, the reporter said.")  # loads the models once per worker
+    except Exception as error:  # reported by the first task, as one sentence, instead of a dead pool
+        _unable = str(error) or type(error).__name__
     _reader = open_reader(db_path)
 
 
+def _start_inline(conn: sqlite3.Connection) -> None:
+    """In-process extraction (workers=0): duplicates are checked on the writer's own connection."""
+    global _reader, _unable
+    _reader, _unable = conn, None
+    try:
+        extract("Warm-up, the reporter said.")
+    except Exception as error:
+        _unable = str(error) or type(error).__name__
+
+
 def _use_reader(conn: sqlite3.Connection | None) -> None:
-    """In-process extraction (workers=0) checks duplicates on the writer's own connection."""
     global _reader
     _reader = conn
 
 
-def _process(key: str, document: Document) -> Extracted | _Rejected:
+def _process(key: str, document: Document) -> Extracted | _Rejected | _Unable:
     """One document through the stages; any failure becomes a skip, never a crash of the batch."""
+    if _unable is not None:
+        return _Unable(key, _unable)
     try:
         article = to_article(document)
         if isinstance(article, Skip):
