@@ -284,3 +284,27 @@ def eval_polnear(split_dir: Path, as_json: bool) -> None:
         click.echo(json.dumps(polnear.scores_to_dict(scores), indent=2))
     else:
         Console().print(polnear.render_table(scores))
+
+
+# ---------------------------------------------------------------------------------------------------------
+# The newsroom view: `serve` runs the web pages and JSON API over a store (onrecord.web).
+# ---------------------------------------------------------------------------------------------------------
+
+
+@main.command("serve")
+@_db_option
+@click.option("--host", default="127.0.0.1", show_default=True, help="The address to listen on.")
+@click.option("--port", type=click.IntRange(0, 65535), default=8000, show_default=True)
+@click.option("--allow-ingest", is_flag=True, help="Accept articles on POST /api/articles (needs --token).")
+@click.option("--token", envvar="ONRECORD_TOKEN", help="Bearer token for ingest (or ONRECORD_TOKEN).")
+def serve_command(db: str, host: str, port: int, allow_ingest: bool, token: str | None) -> None:
+    """Serve the store as web pages and a JSON API (read-only unless --allow-ingest)."""
+    if allow_ingest and not token:
+        raise click.UsageError("--allow-ingest needs --token (or the environment variable ONRECORD_TOKEN).")
+    from onrecord.web import serve  # imported here: only this command needs the web stack
+
+    if not os.path.exists(db) and not allow_ingest:
+        click.echo(f"onrecord: warning: {db} does not exist yet; the pages say so until it does.", err=True)
+    shown = f"[{host}]" if ":" in host else host
+    click.echo(f"onrecord: serving {db} at http://{shown}:{port}/ (Ctrl-C stops)", err=True)
+    serve(db, host, port, allow_ingest, token if allow_ingest else None)

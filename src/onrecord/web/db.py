@@ -1,0 +1,144 @@
+"""The server's read-only access to the store: one connection per worker thread, reopened when the file
+is replaced, checked to be an onrecord store; a store that is missing, locked or unusable becomes a
+`StoreUnavailable` (one sentence), and the server keeps answering.
+"""
+
+from __future__ import annotations
+
+import os
+import sqlite3
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+from onrecord.store import StoreError, open_store
+from onrecord.store.migrations import LATEST
+from onrecord.store.sqlite import APPLICATION_ID
+
+BUSY_TIMEOUT_MS = 2_000
+"""How long a page waits for a writer's lock before answering that the store is busy."""
+
+
+class StoreUnavailable(Exception):
+    """The store cannot be read now: missing, locked by another process, or not an onrecord store."""
+
+    def __init__(self, message: str, locked: bool = False) -> None:
+        super().__init__(message)
+        self.locked = locked
+
+
+def _decode(data: bytes) -> str:
+    """Text columns decoded leniently: bytes that are not UTF-8 show as U+FFFD, never an exception."""
+    return data.decode("utf-8", "replace")
+
+
+class Database:
+    """Read-only connections to the store at `path`, one per thread."""
+
+    def __init__(self, path: str | os.PathLike[str], busy_timeout_ms: int = BUSY_TIMEOUT_MS) -> None:
+        self.path = os.fspath(path)
+        self.busy_timeout_ms = busy_timeout_ms
+        self._local = threading.local()
+        self._migrate_lock = threading.Lock()
+
+    @contextmanager
+    def read(self) -> Iterator[sqlite3.Connection]:
+        """A connection inside one read transaction, so a page sees one consistent state of the store."""
+        conn = self._connection()
+        try:
+            conn.execute("BEGIN")
+            try:
+                yield conn
+            finally:
+                if conn.in_transaction:
+                    conn.execute("ROLLBACK")
+        except sqlite3.OperationalError as error:
+            self._forget()
+            raise _unavailable(self.path, error) from error
+        except sqlite3.DatabaseError as error:
+            self._forget()
+            raise StoreUnavailable(f"The database {self.path} cannot be read ({error}).") from error
+
+    def _connection(self) -> sqlite3.Connection:
+        try:
+            info = os.stat(self.path)
+        except FileNotFoundError:
+            self._forget()
+            hint = f"`onrecord ingest FILES --db {self.path}` creates it"
+            raise StoreUnavailable(f"There is no database at {self.path}; {hint}.") from None
+        except OSError as error:
+            raise StoreUnavailable(f"The database {self.path} cannot be read ({error.strerror}).") from error
+        identity = (info.st_dev, info.st_ino)
+        cached: tuple[tuple[int, int], sqlite3.Connection] | None = getattr(self._local, "conn", None)
+        if cached is not None and cached[0] == identity:
+            return cached[1]
+        self._forget()
+        conn = self._open()
+        self._local.conn = (identity, conn)
+        return conn
+
+    def _open(self) -> sqlite3.Connection:
+        if os.path.isdir(self.path):
+            raise StoreUnavailable(f"{self.path} is a directory, not a database file.")
+        try:
+            conn = self._connect()
+            version = self._check(conn)
+            if version < LATEST:
+                conn.close()
+                self._upgrade()
+                conn = self._connect()
+        except sqlite3.OperationalError as error:
+            raise _unavailable(self.path, error) from error
+        except sqlite3.DatabaseError as error:
+            raise StoreUnavailable(
+                f"{self.path} is not an onrecord database (not an SQLite file)."
+            ) from error
+        return conn
+
+    def _connect(self) -> sqlite3.Connection:
+        uri = Path(self.path).absolute().as_uri() + "?mode=ro"
+        conn = sqlite3.connect(uri, uri=True, isolation_level=None, timeout=self.busy_timeout_ms / 1000)
+        conn.text_factory = _decode
+        conn.execute(f"PRAGMA busy_timeout = {int(self.busy_timeout_ms)}")
+        conn.execute("PRAGMA query_only = 1")
+        return conn
+
+    def _check(self, conn: sqlite3.Connection) -> int:
+        application_id = int(conn.execute("PRAGMA application_id").fetchone()[0])
+        version = int(conn.execute("PRAGMA user_version").fetchone()[0])
+        if application_id != APPLICATION_ID:
+            conn.close()
+            if application_id == 0 and version == 0:
+                raise StoreUnavailable(f"{self.path} is empty: no onrecord database yet.")
+            raise StoreUnavailable(f"{self.path} is a database of another program, not onrecord's.")
+        if version > LATEST:
+            conn.close()
+            raise StoreUnavailable(
+                f"{self.path} was written by a newer onrecord; upgrade onrecord to read it."
+            )
+        return version
+
+    def _upgrade(self) -> None:
+        """Migrate a store written by an older onrecord, as every onrecord command does on opening it."""
+        with self._migrate_lock:
+            try:
+                open_store(self.path, create=False).close()
+            except StoreError as error:
+                raise StoreUnavailable(str(error)) from error
+
+    def _forget(self) -> None:
+        cached = getattr(self._local, "conn", None)
+        self._local.conn = None
+        if cached is not None:
+            cached[1].close()
+
+
+def _unavailable(path: str, error: sqlite3.OperationalError) -> StoreUnavailable:
+    message = str(error)
+    if "locked" in message or "busy" in message:
+        return StoreUnavailable(
+            f"The database {path} is locked by another program (an ingest?); try again in a moment.",
+            locked=True,
+        )
+    return StoreUnavailable(f"The database {path} cannot be read ({message}).")

@@ -1,0 +1,368 @@
+"""Read-only queries the web layer needs beyond `onrecord.queries`: one article with its statements and
+their spans, one statement with its context and every outlet that carried it, a page of people, one
+person's timeline and newest statements, the store's counts.
+
+Each takes an open connection and returns frozen records. Candidates to move into `queries.py` later:
+`article`, `statement`, `list_people` (queries.people with an offset) and `person_view`.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import sqlite3
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from onrecord import queries
+from onrecord.queries import Outlet, PersonStatement, PersonSummary, Role
+from onrecord.records import Span
+from onrecord.store.names import name_key
+
+
+class NotFound(LookupError):
+    """No article, statement or person has the id asked for; one sentence."""
+
+
+@dataclass(frozen=True)
+class ArticleStatement:
+    """A statement as one article carries it: spans index that article's text."""
+
+    statement_id: int
+    speaker_id: int | None
+    speaker: str | None
+    speaker_type: str
+    role: str | None
+    kind: str
+    content: tuple[Span, ...]
+    cue: Span | None
+    mention: Span | None
+
+
+@dataclass(frozen=True)
+class ArticleRecord:
+    id: int
+    title: str | None
+    url: str | None
+    site: str | None
+    published: str | None
+    author: str | None
+    language: str
+    syndicated_from: int | None
+    text: str
+    statements: tuple[ArticleStatement, ...]
+
+
+@dataclass(frozen=True)
+class Appearance:
+    """An article that carried a statement (the first one and its syndicated copies)."""
+
+    article_id: int
+    title: str | None
+    url: str | None
+    site: str | None
+    published: str | None
+
+
+@dataclass(frozen=True)
+class StatementRecord:
+    """One statement: who said it, the sentence around it (`context`: (text, is-statement) fragments of
+    the first article that carried it), every article that carried it, and a citation line."""
+
+    id: int
+    text: str
+    kind: str
+    cue: str | None
+    confidence: float
+    speaker_id: int | None
+    speaker: str | None
+    speaker_type: str
+    speaker_in_article: str | None
+    role: str | None
+    article_id: int
+    context: tuple[tuple[str, bool], ...]
+    appearances: tuple[Appearance, ...]
+    citation: str
+
+
+@dataclass(frozen=True)
+class Period:
+    """A bar of a timeline: statements whose article was published in `period` (YYYY-MM or YYYY)."""
+
+    period: str
+    statements: int
+
+
+@dataclass(frozen=True)
+class PersonView:
+    """A person's page: the record's header (`queries.person`), the timeline, a page of statements."""
+
+    id: int
+    name: str
+    type: str
+    aliases: tuple[str, ...]
+    roles: tuple[Role, ...]
+    outlets: tuple[Outlet, ...]
+    total: int
+    undated: int
+    timeline: tuple[Period, ...]
+    statements: tuple[PersonStatement, ...]
+
+
+@dataclass(frozen=True)
+class ArticleSummary:
+    id: int
+    title: str | None
+    site: str | None
+    published: str | None
+    statements: int
+
+
+@dataclass(frozen=True)
+class Counts:
+    articles: int
+    statements: int
+    people: int
+
+
+_SITE = "coalesce(a.site, a.domain)"
+_APPEARANCES = "(SELECT count(*) FROM appearances p WHERE p.statement_id = s.id)"
+_DATED = "a.published GLOB '[0-9][0-9][0-9][0-9]-[0-9][0-9]*'"
+CONTEXT_CHARS = 400
+"""At most this many characters of context on either side of a statement."""
+
+
+def article(conn: sqlite3.Connection, article_id: int) -> ArticleRecord:
+    """The article with every statement it carries, in order of appearance; NotFound when unknown."""
+    row = conn.execute(
+        f"SELECT a.id, a.title, a.url, {_SITE}, a.published, a.author, a.language, a.syndicated_from, "
+        "a.text FROM articles a WHERE a.id = ?",
+        (article_id,),
+    ).fetchone()
+    if row is None:
+        raise NotFound(f"no article has the id {article_id}.")
+    rows = conn.execute(
+        "SELECT s.id, s.speaker_id, coalesce(sp.name, s.speaker_name), coalesce(sp.type, s.speaker_type), "
+        "s.role, s.kind, p.spans FROM appearances p JOIN statements s ON s.id = p.statement_id "
+        "LEFT JOIN speakers sp ON sp.id = s.speaker_id WHERE p.article_id = ?",
+        (article_id,),
+    ).fetchall()
+    text = row[8]
+    statements = sorted((_article_statement(text, r) for r in rows), key=_first_offset)
+    return ArticleRecord(
+        id=row[0],
+        title=row[1],
+        url=row[2],
+        site=row[3],
+        published=row[4],
+        author=row[5],
+        language=row[6],
+        syndicated_from=row[7],
+        text=text,
+        statements=tuple(statements),
+    )
+
+
+def _article_statement(text: str, row: Sequence[Any]) -> ArticleStatement:
+    spans = json.loads(row[6])
+    return ArticleStatement(
+        statement_id=row[0],
+        speaker_id=row[1],
+        speaker=row[2],
+        speaker_type=row[3],
+        role=row[4],
+        kind=row[5],
+        content=tuple(s for s in (_span(text, pair) for pair in spans.get("content") or ()) if s),
+        cue=_span(text, spans.get("cue")),
+        mention=_span(text, spans.get("mention")),
+    )
+
+
+def _span(text: str, pair: Any) -> Span | None:
+    """The span for a stored [start, end] pair, or None when absent or outside the text."""
+    if not isinstance(pair, list) or len(pair) != 2 or not all(isinstance(n, int) for n in pair):
+        return None
+    start, end = pair
+    if not 0 <= start < end <= len(text):
+        return None
+    return Span(start, end, text[start:end])
+
+
+def _first_offset(statement: ArticleStatement) -> tuple[int, int]:
+    starts = [span.start for span in statement.content] or [len(statement.content)]
+    return (min(starts), statement.statement_id)
+
+
+def statement(conn: sqlite3.Connection, statement_id: int) -> StatementRecord:
+    """The statement with its context sentence, speaker and every article that carried it."""
+    row = conn.execute(
+        "SELECT s.id, s.text, s.kind, s.cue, s.confidence, s.speaker_id, sp.name, "
+        "coalesce(sp.type, s.speaker_type), s.speaker_name, s.role, s.article_id, a.text, "
+        "(SELECT p.spans FROM appearances p WHERE p.statement_id = s.id AND p.article_id = s.article_id "
+        "LIMIT 1) FROM statements s JOIN articles a ON a.id = s.article_id "
+        "LEFT JOIN speakers sp ON sp.id = s.speaker_id WHERE s.id = ?",
+        (statement_id,),
+    ).fetchone()
+    if row is None:
+        raise NotFound(f"no statement has the id {statement_id}.")
+    appearances = _appearances(conn, statement_id)
+    spans = json.loads(row[12]) if row[12] else {}
+    content = [s for s in (_span(row[11], pair) for pair in spans.get("content") or ()) if s]
+    speaker = row[6] or row[8]
+    return StatementRecord(
+        id=row[0],
+        text=row[1],
+        kind=row[2],
+        cue=row[3],
+        confidence=row[4],
+        speaker_id=row[5],
+        speaker=speaker,
+        speaker_type=row[7],
+        speaker_in_article=row[8],
+        role=row[9],
+        article_id=row[10],
+        context=context(row[11], content) if content else ((row[1], True),),
+        appearances=appearances,
+        citation=citation(row[1], speaker, row[9], appearances[0] if appearances else None, row[0]),
+    )
+
+
+def _appearances(conn: sqlite3.Connection, statement_id: int) -> tuple[Appearance, ...]:
+    rows = conn.execute(
+        f"SELECT a.id, a.title, a.url, {_SITE}, a.published FROM appearances p "
+        "JOIN articles a ON a.id = p.article_id WHERE p.statement_id = ? "
+        "GROUP BY a.id ORDER BY a.published IS NULL, a.published, a.id",
+        (statement_id,),
+    ).fetchall()
+    return tuple(Appearance(*r) for r in rows)
+
+
+_SENTENCE_END = re.compile(r"[.!?…][\"'”’»)\]]*\s+|\n\s*\n")
+
+
+def context(text: str, content: Sequence[Span]) -> tuple[tuple[str, bool], ...]:
+    """The sentence(s) holding `content`, as (text, is-statement) fragments, at most `CONTEXT_CHARS`
+    either side of the statement."""
+    first, last = min(s.start for s in content), max(s.end for s in content)
+    window_start = max(0, first - CONTEXT_CHARS)
+    ends = [m.end() for m in _SENTENCE_END.finditer(text, window_start, first)]
+    start = ends[-1] if ends else window_start
+    following = _SENTENCE_END.search(text, last, min(len(text), last + CONTEXT_CHARS))
+    end = following.start() + len(following.group().rstrip()) if following else len(text)
+    end = min(end, last + CONTEXT_CHARS)
+    fragments: list[tuple[str, bool]] = []
+    at = start
+    for span in sorted(content, key=lambda s: s.start):
+        if span.start > at:
+            fragments.append((text[at : span.start], False))
+        fragments.append((text[max(at, span.start) : span.end], True))
+        at = max(at, span.end)
+    if end > at:
+        fragments.append((text[at:end].rstrip(), False))
+    return tuple((piece, marked) for piece, marked in fragments if piece)
+
+
+def citation(text: str, speaker: str | None, role: str | None, first: Appearance | None, sid: int) -> str:
+    """A line a journalist can paste: who, what, where and when it was first carried, and its id."""
+    who = ", ".join(p for p in (speaker or "Unattributed", role) if p)
+    line = f"{who}: “{text}”"
+    if first is not None:
+        title = f"“{first.title}”" if first.title else None
+        where = ", ".join(p for p in (first.site, title, first.published, first.url) if p)
+        line += f" — {where}" if where else ""
+    return f"{line} (onrecord statement #{sid})"
+
+
+def list_people(
+    conn: sqlite3.Connection, text: str | None = None, limit: int = 50, offset: int = 0
+) -> list[PersonSummary]:
+    """A page of speakers (whose name or alias contains `text`), most statements first."""
+    where, params = "", []
+    if text and name_key(text):
+        pattern = "%" + name_key(text).replace("%", "").replace("_", "") + "%"
+        where = "WHERE sp.key LIKE ? OR sp.id IN (SELECT speaker_id FROM aliases WHERE key LIKE ?)"
+        params = [pattern, pattern]
+    rows = conn.execute(
+        "SELECT sp.id, sp.name, sp.type, n FROM speakers sp JOIN (SELECT speaker_id, count(*) AS n "
+        "FROM statements WHERE speaker_id IS NOT NULL GROUP BY speaker_id) c ON c.speaker_id = sp.id "
+        f"{where} ORDER BY n DESC, sp.id LIMIT ? OFFSET ?",
+        [*params, limit, offset],
+    ).fetchall()
+    return [_summary(conn, row) for row in rows]
+
+
+def _summary(conn: sqlite3.Connection, row: Sequence[Any]) -> PersonSummary:
+    appearances = conn.execute(
+        "SELECT count(*) FROM statements s JOIN appearances p ON p.statement_id = s.id "
+        "WHERE s.speaker_id = ?",
+        (row[0],),
+    ).fetchone()[0]
+    roles = conn.execute(
+        "SELECT role FROM roles WHERE speaker_id = ? ORDER BY mentions DESC, first_seen LIMIT 3", (row[0],)
+    ).fetchall()
+    aliases = conn.execute("SELECT name FROM aliases WHERE speaker_id = ? ORDER BY name", (row[0],))
+    return PersonSummary(
+        id=row[0],
+        name=row[1],
+        type=row[2],
+        statements=row[3],
+        appearances=appearances,
+        roles=tuple(r[0] for r in roles),
+        aliases=tuple(dict.fromkeys(a[0] for a in aliases if a[0] != row[1])),
+    )
+
+
+def person_view(conn: sqlite3.Connection, speaker_id: int, limit: int = 50, offset: int = 0) -> PersonView:
+    """A person's header from `queries.person`, their statements over time and a page of them, newest
+    first; NotFound when no speaker has the id."""
+    if conn.execute("SELECT 1 FROM speakers WHERE id = ?", (speaker_id,)).fetchone() is None:
+        raise NotFound(f"no person has the id {speaker_id}.")
+    record = queries.person(conn, f"#{speaker_id}", limit=0)
+    periods = conn.execute(
+        f"SELECT substr(a.published, 1, 7) AS month, count(*) FROM statements s "
+        f"JOIN articles a ON a.id = s.article_id WHERE s.speaker_id = ? AND {_DATED} "
+        "GROUP BY month ORDER BY month",
+        (speaker_id,),
+    ).fetchall()
+    total = int(
+        conn.execute("SELECT count(*) FROM statements WHERE speaker_id = ?", (speaker_id,)).fetchone()[0]
+    )
+    rows = conn.execute(
+        f"SELECT s.id, a.published, s.text, s.kind, s.cue, s.role, a.title, a.url, {_SITE}, "
+        f"{_APPEARANCES} FROM statements s JOIN articles a ON a.id = s.article_id "
+        "WHERE s.speaker_id = ? ORDER BY a.published IS NULL, a.published DESC, s.id DESC LIMIT ? OFFSET ?",
+        (speaker_id, limit, offset),
+    ).fetchall()
+    return PersonView(
+        id=record.id,
+        name=record.name,
+        type=record.type,
+        aliases=record.aliases,
+        roles=record.roles,
+        outlets=record.outlets,
+        total=total,
+        undated=total - sum(int(n) for _, n in periods),
+        timeline=tuple(Period(month, n) for month, n in periods),
+        statements=tuple(PersonStatement(*row) for row in rows),
+    )
+
+
+def recent_articles(conn: sqlite3.Connection, limit: int = 10) -> list[ArticleSummary]:
+    """The newest articles (by publication date, then by when they were stored)."""
+    rows = conn.execute(
+        f"SELECT a.id, a.title, {_SITE}, a.published, "
+        "(SELECT count(*) FROM appearances p WHERE p.article_id = a.id) FROM articles a "
+        "ORDER BY a.published IS NULL, a.published DESC, a.id DESC LIMIT ?",
+        (limit,),
+    ).fetchall()
+    return [ArticleSummary(*row) for row in rows]
+
+
+def counts(conn: sqlite3.Connection) -> Counts:
+    """How many articles, statements and speakers the store holds."""
+    row = conn.execute(
+        "SELECT (SELECT count(*) FROM articles), (SELECT count(*) FROM statements), "
+        "(SELECT count(*) FROM speakers)"
+    ).fetchone()
+    return Counts(*row)

@@ -1,0 +1,137 @@
+"""The HTML pages: each renders what the same `data` function gives its JSON twin under /api/."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+from urllib.parse import urlencode
+
+from fastapi import APIRouter, Depends, Request
+from fastapi.responses import HTMLResponse
+
+from onrecord.web import data
+from onrecord.web.chart import timeline_chart
+from onrecord.web.db import Database
+from onrecord.web.highlight import legend, marked_text
+from onrecord.web.params import (
+    ArticleId,
+    Limit,
+    NameFilter,
+    Offset,
+    OptionalWords,
+    PersonId,
+    Since,
+    Site,
+    Speaker,
+    StatementId,
+    Until,
+    filters,
+)
+
+router = APIRouter(include_in_schema=False, default_response_class=HTMLResponse)
+
+
+def database(request: Request) -> Database:
+    db: Database = request.app.state.db
+    return db
+
+
+Db = Annotated[Database, Depends(database)]
+
+
+def render(request: Request, template: str, **context: Any) -> HTMLResponse:
+    response: HTMLResponse = request.app.state.render(template, 200, context)
+    return response
+
+
+@router.get("/")
+def home_page(request: Request, db: Db) -> HTMLResponse:
+    return render(request, "home.html", home=data.home(db), title=None)
+
+
+@router.get("/search")
+def search_page(
+    request: Request,
+    db: Db,
+    q: OptionalWords = "",
+    speaker: Speaker = None,
+    site: Site = None,
+    since: Since = None,
+    until: Until = None,
+    limit: Limit = 20,
+    offset: Offset = 0,
+) -> HTMLResponse:
+    wanted = filters(q, speaker, site, since, until)
+    results = data.search(db, wanted, limit, offset) if wanted.q else None
+    query = {k: v for k, v in vars(wanted).items() if v} | {"limit": limit}
+    return render(
+        request,
+        "search.html",
+        title=f"“{wanted.q}”" if wanted.q else "Search",
+        filters=wanted,
+        results=results,
+        pages=_pages("/search", query, results.offset if results else 0, results, limit),
+    )
+
+
+@router.get("/people")
+def people_page(
+    request: Request, db: Db, q: NameFilter = None, limit: Limit = 50, offset: Offset = 0
+) -> HTMLResponse:
+    found = data.people(db, q, limit, offset)
+    query: dict[str, Any] = {"q": q, "limit": limit} if q else {"limit": limit}
+    return render(
+        request,
+        "people.html",
+        title="People",
+        q=q or "",
+        page=found,
+        pages=_pages("/people", query, offset, found, limit),
+    )
+
+
+@router.get("/people/{person_id}")
+def person_page(
+    request: Request, db: Db, person_id: PersonId, limit: Limit = 50, offset: Offset = 0
+) -> HTMLResponse:
+    page = data.person(db, person_id, limit, offset)
+    view = page.person
+    peak = max((outlet.appearances for outlet in view.outlets), default=0)
+    return render(
+        request,
+        "person.html",
+        title=view.name,
+        page=page,
+        person=view,
+        chart=timeline_chart(view.timeline),
+        outlet_peak=peak,
+        pages=_pages(f"/people/{person_id}", {"limit": limit}, offset, page, limit),
+    )
+
+
+@router.get("/articles/{article_id}")
+def article_page(request: Request, db: Db, article_id: ArticleId) -> HTMLResponse:
+    record = data.article(db, article_id)
+    return render(
+        request,
+        "article.html",
+        title=record.title or f"Article {record.id}",
+        article=record,
+        body=marked_text(record.text, record.statements),
+        legend=legend(record.statements),
+    )
+
+
+@router.get("/statements/{statement_id}")
+def statement_page(request: Request, db: Db, statement_id: StatementId) -> HTMLResponse:
+    record = data.statement(db, statement_id)
+    return render(request, "statement.html", title=f"Statement {record.id}", statement=record)
+
+
+def _pages(path: str, query: dict[str, Any], offset: int, page: Any, limit: int) -> dict[str, str | None]:
+    """Links to the previous and next page (None where there is none)."""
+    following = getattr(page, "next_offset", None) if page is not None else None
+    previous = None
+    if offset > 0:
+        previous = f"{path}?{urlencode(query | {'offset': max(0, offset - limit)})}"
+    after = f"{path}?{urlencode(query | {'offset': following})}" if following is not None else None
+    return {"previous": previous, "next": after}

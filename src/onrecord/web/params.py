@@ -1,0 +1,62 @@
+"""Query and path parameters shared by the pages and the API: validated and bounded in one place."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import Path, Query
+
+from onrecord.web.data import Filters
+
+MAX_QUERY = 500
+MAX_NAME = 200
+MAX_LIMIT = 100
+MAX_OFFSET = 10_000
+MAX_ID = 2**63 - 1
+DATE = r"^(\d{4}(-\d{2}(-\d{2})?)?)?$"
+
+Words = Annotated[
+    str,
+    Query(
+        min_length=1,
+        max_length=MAX_QUERY,
+        description='What was said: every word must occur; "quoted words" as a phrase; word* a prefix.',
+    ),
+]
+OptionalWords = Annotated[str, Query(max_length=MAX_QUERY, description="What was said (empty: no search).")]
+Speaker = Annotated[
+    str | None,
+    Query(max_length=MAX_NAME, description="Only statements by this speaker: a name, alias or #id."),
+]
+Site = Annotated[
+    str | None, Query(max_length=MAX_NAME, description="Only articles from this site or domain.")
+]
+Since = Annotated[
+    str | None,
+    Query(pattern=DATE, description="Published on or after this date (YYYY, YYYY-MM or YYYY-MM-DD)."),
+]
+Until = Annotated[
+    str | None,
+    Query(pattern=DATE, description="Published on or before this date (YYYY, YYYY-MM or YYYY-MM-DD)."),
+]
+Limit = Annotated[int, Query(ge=1, le=MAX_LIMIT, description="Items per page.")]
+Offset = Annotated[
+    int, Query(ge=0, le=MAX_OFFSET, description="Items to skip (the previous page's next_offset).")
+]
+NameFilter = Annotated[
+    str | None, Query(max_length=MAX_NAME, description="Only speakers whose name or an alias contains this.")
+]
+ArticleId = Annotated[int, Path(ge=1, le=MAX_ID, description="The article's id.")]
+StatementId = Annotated[int, Path(ge=1, le=MAX_ID, description="The statement's id.")]
+PersonId = Annotated[int, Path(ge=1, le=MAX_ID, description="The person's (speaker's) id.")]
+
+
+def filters(q: str, speaker: str | None, site: str | None, since: str | None, until: str | None) -> Filters:
+    """A search from form fields: empty fields (as a form sends them) mean "not given"."""
+    return Filters(
+        q=q.strip(),
+        speaker=speaker.strip() or None if speaker else None,
+        site=site.strip() or None if site else None,
+        since=since or None,
+        until=until or None,
+    )
