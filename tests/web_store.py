@@ -6,6 +6,7 @@ Unicode. Statements are given by hand (quote → offsets), so the tests do not d
 from __future__ import annotations
 
 import hashlib
+import re
 import sqlite3
 from dataclasses import dataclass, field
 
@@ -178,8 +179,9 @@ def statement(text: str, said: Said, number: int) -> Statement:
 
 
 def _span(text: str, part: str, near: int = 0) -> Span:
-    """`part` in `text`: its occurrence nearest to `near`."""
-    starts = [i for i in range(len(text)) if text.startswith(part, i)]
+    """`part` in `text` (as whole words): its occurrence nearest to `near`."""
+    pattern = (r"\b" if part[0].isalnum() else "") + re.escape(part) + (r"\b" if part[-1].isalnum() else "")
+    starts = [match.start() for match in re.finditer(pattern, text)]
     assert starts, f"{part!r} is not in the text"
     start = min(starts, key=lambda i: abs(i - near))
     return Span(start, start + len(part), part)

@@ -83,7 +83,11 @@ class Database:
             raise StoreUnavailable(f"{self.path} is a directory, not a database file.")
         try:
             conn = self._connect()
-            version = self._check(conn)
+            try:
+                version = self._check(conn)
+            except BaseException:
+                conn.close()
+                raise
             if version < LATEST:
                 conn.close()
                 self._upgrade()
@@ -108,12 +112,11 @@ class Database:
         application_id = int(conn.execute("PRAGMA application_id").fetchone()[0])
         version = int(conn.execute("PRAGMA user_version").fetchone()[0])
         if application_id != APPLICATION_ID:
-            conn.close()
-            if application_id == 0 and version == 0:
+            tables = int(conn.execute("SELECT count(*) FROM sqlite_master").fetchone()[0])
+            if application_id == 0 and version == 0 and tables == 0:
                 raise StoreUnavailable(f"{self.path} is empty: no onrecord database yet.")
             raise StoreUnavailable(f"{self.path} is a database of another program, not onrecord's.")
         if version > LATEST:
-            conn.close()
             raise StoreUnavailable(
                 f"{self.path} was written by a newer onrecord; upgrade onrecord to read it."
             )

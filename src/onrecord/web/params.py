@@ -13,7 +13,7 @@ MAX_NAME = 200
 MAX_LIMIT = 100
 MAX_OFFSET = 10_000
 MAX_ID = 2**63 - 1
-DATE = r"^(\d{4}(-\d{2}(-\d{2})?)?)?$"
+DATE = r"^(\d{4}(-(0[1-9]|1[0-2])(-(0[1-9]|[12]\d|3[01]))?)?)?$"
 
 Words = Annotated[
     str,
