@@ -12,11 +12,11 @@ from typing import Any
 
 import pytest
 from fastapi.testclient import TestClient
-from web_store import HOSTILE, ODD_UNICODE, PIER, Ids, build_store
 
 from onrecord.store import open_store
 from onrecord.web import create_app
 from onrecord.web.app import CONTENT_SECURITY_POLICY
+from web_store import HOSTILE, ODD_UNICODE, PIER, Ids, build_store
 
 TOKEN = "s3cret-test-token"
 
