@@ -480,8 +480,11 @@ def ingest_client(tmp_path: Path) -> Iterator[tuple[TestClient, Path]]:
 
 
 def test_ingest_disabled_by_default(client: TestClient) -> None:
-    response = client.post("/api/articles", content=ARTICLE, headers={"Content-Type": "text/plain"})
+    headers = {"Content-Type": "text/plain", "Authorization": f"Bearer {TOKEN}"}
+    response = client.post("/api/articles", content=ARTICLE, headers=headers)
     assert response.status_code == 403 and error_of(response)["code"] == "ingest_disabled"
+    anonymous = client.post("/api/articles", content=ARTICLE, headers={"Content-Type": "text/plain"})
+    assert anonymous.status_code == 401
 
 
 def test_ingest_needs_the_token(ingest_client: tuple[TestClient, Path]) -> None:

@@ -149,9 +149,7 @@ async def api_ingest(
     """Ingest one article (its HTML or plain text as the body): cleaned, extracted and stored. Enabled
     only when the server runs with `--allow-ingest`; needs `Authorization: Bearer TOKEN`."""
     settings = request.app.state
-    if not settings.allow_ingest:
-        raise WebError(403, "ingest_disabled", "Ingest is not enabled on this server (--allow-ingest).")
-    _check_token(credentials, settings.token)
+    _check_token(credentials, settings.token if settings.allow_ingest else None)
     media_type = _media_type(request.headers.get("content-type", ""))
     body = await _read_body(request, settings.max_upload)
     metadata = Metadata(url=url, title=title, published=published, site=site)
@@ -166,12 +164,15 @@ async def api_ingest(
     return JSONResponse(result.model_dump(), status_code=200 if posted.outcome == "duplicate" else 201)
 
 
-def _check_token(credentials: HTTPAuthorizationCredentials | None, token: str) -> None:
+def _check_token(credentials: HTTPAuthorizationCredentials | None, token: str | None) -> None:
+    """401 without a bearer token; 403 when ingest is off (`token` None); 401 for a wrong token."""
     challenge = {"WWW-Authenticate": "Bearer"}
     if credentials is None:
         raise WebError(
             401, "unauthorized", "Send the token as `Authorization: Bearer TOKEN`.", headers=challenge
         )
+    if token is None:
+        raise WebError(403, "ingest_disabled", "Ingest is not enabled on this server (--allow-ingest).")
     if not hmac.compare_digest(credentials.credentials.encode(), token.encode()):
         raise WebError(
             401, "unauthorized", "The token is not the one this server was given.", headers=challenge
