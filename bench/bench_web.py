@@ -1,0 +1,389 @@
+"""Web speed over a synthetic store of 100,000 statements: server time per page, a concurrent load, and
+page weights.
+
+The store (built once, reused with --db): about 21,000 generated articles of 5 statements each, written
+through the library's own writer (`store_article`: speaker identity, roles, MinHash near-duplicates; 1 article
+in 20 is a syndicated copy of an earlier one), 600 speakers drawn Zipf-like (the busiest has thousands of
+statements), 40 outlets, dates over three years. Article text and statements are made of invented words.
+
+1. Server time: each page is requested in-process through the ASGI app (httpx's ASGI transport: routing,
+   queries, templates, no network), `--requests` times per kind with varied ids and queries; median, p95
+   and max in milliseconds.
+2. Load: the app under uvicorn on 127.0.0.1 (a free port; access log off), `--clients` concurrent
+   clients (httpx, async) for `--seconds` seconds, each looping over search, person, article, statement
+   and front pages; requests, errors (anything but 200, or no answer) and latency.
+3. Weight: bytes of HTML + CSS + JS for one page of each kind (the largest article, the busiest person).
+
+    .venv/bin/python bench/bench_web.py [--db FILE] [--statements 100000] [--requests 200]
+        [--clients 50] [--seconds 30] [--json]
+
+Loopback only, bounded in count and time: at most `MAX_SECONDS` of load, whatever is asked.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import os
+import random
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from dataclasses import dataclass
+from datetime import date, timedelta
+from typing import Any
+from urllib.parse import urlencode
+
+import httpx
+
+from onrecord.records import Article, Span, Speaker, Statement
+from onrecord.store import open_store
+from onrecord.store.dedup import fingerprint
+from onrecord.store.writer import Extracted, store_article
+from onrecord.web import create_app
+
+SYLLABLES = [
+    "ka",
+    "lo",
+    "mi",
+    "ren",
+    "sta",
+    "vo",
+    "dun",
+    "bel",
+    "tra",
+    "qui",
+    "zor",
+    "ham",
+    "pel",
+    "ost",
+    "wyn",
+]
+ROLES = ["minister", "mayor", "spokesperson", "senator", "director", "chair", "analyst", "governor"]
+CUES = ["said", "told reporters", "added", "warned", "insisted"]
+STATEMENTS_PER_ARTICLE = 5
+MAX_SECONDS = 120
+HOST = "127.0.0.1"
+
+
+def words(count: int, pick: random.Random) -> list[str]:
+    made: set[str] = set()
+    while len(made) < count:
+        made.add("".join(pick.choice(SYLLABLES) for _ in range(pick.randint(2, 4))))
+    return sorted(made)
+
+
+@dataclass
+class Generator:
+    """Invented articles: filler paragraphs and quotes, each quote with its cue and speaker mention."""
+
+    pick: random.Random
+    vocabulary: list[str]
+    weights: list[float]
+    speakers: list[tuple[str, str]]
+    speaker_weights: list[float]
+
+    def sentence(self, low: int, high: int) -> str:
+        chosen = self.pick.choices(self.vocabulary, self.weights, k=self.pick.randint(low, high))
+        return " ".join(chosen).capitalize()
+
+    def article(self, number: int) -> tuple[str, list[Statement]]:
+        parts: list[str] = []
+        statements: list[Statement] = []
+        for index in range(STATEMENTS_PER_ARTICLE):
+            parts.append(self.sentence(25, 60) + ". " + self.sentence(10, 30) + ".\n\n")
+            name, role = self.pick.choices(self.speakers, self.speaker_weights)[0]
+            quote, cue = self.sentence(10, 35) + ",", self.pick.choice(CUES)
+            offset = sum(len(part) for part in parts)
+            text = f'"{quote}" {cue} {role} {name}.\n\n'
+            parts.append(text)
+            content = Span(offset + 1, offset + 1 + len(quote), quote)
+            cue_at = offset + len(quote) + 3
+            mention_at = cue_at + len(cue) + 1
+            mention = f"{role} {name}"
+            statements.append(
+                Statement(
+                    id=f"{number}-{index}",
+                    kind="direct",
+                    content=(content,),
+                    cue=Span(cue_at, cue_at + len(cue), cue),
+                    speaker=Speaker(
+                        name, "person", role, Span(mention_at, mention_at + len(mention), mention)
+                    ),
+                    confidence=0.9,
+                )
+            )
+        return "".join(parts), statements
+
+
+def build(path: str, statements: int, seed: int = 7) -> None:
+    """A store of `statements` generated statements at `path`, written with the library's writer."""
+    pick = random.Random(seed)
+    vocabulary = words(5000, pick)
+    names = words(1400, pick)
+    speakers = [
+        (f"{names[2 * i].title()} {names[2 * i + 1].title()}", pick.choice(ROLES)) for i in range(600)
+    ]
+    generator = Generator(
+        pick,
+        vocabulary,
+        [1 / (rank + 1) for rank in range(len(vocabulary))],
+        speakers,
+        [1 / (rank + 1) ** 0.9 for rank in range(len(speakers))],
+    )
+    conn = open_store(path)
+    start = date(2022, 1, 1)
+    stored: list[tuple[str, list[Statement]]] = []
+    conn.execute("BEGIN")
+    added = number = 0
+    while added < statements:
+        number += 1
+        if stored and number % 20 == 19:  # a syndicated copy of an earlier story, one sentence longer
+            text, said = pick.choice(stored[-200:])
+            text += generator.sentence(10, 20) + ".\n"
+        else:
+            text, said = generator.article(number)
+            stored.append((text, said))
+        site = f"outlet{pick.randrange(40)}.example"
+        article = Article(
+            source=f"gen:{number}",
+            text=text,
+            title=generator.sentence(4, 9),
+            url=f"https://{site}/{number}",
+            published=(start + timedelta(days=pick.randrange(1095))).isoformat(),
+            site=site,
+        )
+        written = store_article(conn, Extracted(f"gen:{number}", article, fingerprint(text), tuple(said)))
+        added += written.statements
+        if number % 500 == 499:
+            conn.execute("COMMIT")
+            conn.execute("BEGIN")
+    conn.execute("COMMIT")
+    conn.execute("INSERT INTO statements_fts(statements_fts) VALUES ('optimize')")
+    conn.close()
+
+
+@dataclass(frozen=True)
+class Targets:
+    """What the benchmark asks for: search words, person, article and statement ids."""
+
+    searches: list[str]
+    people: list[int]
+    articles: list[int]
+    statements: list[int]
+    busiest: int
+    longest: int
+
+
+def targets(path: str, count: int, seed: int = 11) -> Targets:
+    pick = random.Random(seed)
+    conn = open_store(path, create=False)
+    try:
+        people = [row[0] for row in conn.execute("SELECT speaker_id FROM statements GROUP BY speaker_id")]
+        busiest = conn.execute(
+            "SELECT speaker_id FROM statements GROUP BY speaker_id ORDER BY count(*) DESC LIMIT 1"
+        ).fetchone()[0]
+        articles = int(conn.execute("SELECT max(id) FROM articles").fetchone()[0])
+        statements = int(conn.execute("SELECT max(id) FROM statements").fetchone()[0])
+        longest = conn.execute("SELECT id FROM articles ORDER BY length(text) DESC LIMIT 1").fetchone()[0]
+        texts = [
+            row[0] for row in conn.execute("SELECT text FROM statements ORDER BY random() LIMIT ?", (count,))
+        ]
+    finally:
+        conn.close()
+    searches = []
+    for number, text in enumerate(texts):
+        found = text.rstrip(",").lower().split()
+        chosen = pick.sample(found, min(len(found), 1 + number % 2))  # one word or two
+        searches.append(" ".join(chosen))
+    return Targets(
+        searches=searches,
+        people=[pick.choice(people) for _ in range(count // 2)] + [busiest] * (count - count // 2),
+        articles=[pick.randint(1, articles) for _ in range(count)],
+        statements=[pick.randint(1, statements) for _ in range(count)],
+        busiest=busiest,
+        longest=longest,
+    )
+
+
+def paths(kind: str, chosen: Targets) -> list[str]:
+    if kind == "search":
+        return [f"/search?{urlencode({'q': q})}" for q in chosen.searches]
+    if kind == "person":
+        return [f"/people/{person}" for person in chosen.people]
+    if kind == "article":
+        return [f"/articles/{article}" for article in chosen.articles]
+    return [f"/statements/{statement}" for statement in chosen.statements]
+
+
+def summary(timings: list[float]) -> dict[str, float]:
+    ordered = sorted(timings)
+    return {
+        "median_ms": round(statistics.median(ordered), 2),
+        "p95_ms": round(ordered[int(0.95 * (len(ordered) - 1))], 2),
+        "max_ms": round(ordered[-1], 2),
+    }
+
+
+async def server_times(path: str, chosen: Targets) -> dict[str, dict[str, float]]:
+    """Each page kind requested in-process through the ASGI app, one request at a time."""
+    transport = httpx.ASGITransport(app=create_app(path))
+    results: dict[str, dict[str, float]] = {}
+    async with httpx.AsyncClient(transport=transport, base_url="http://bench") as client:
+        await client.get("/")  # opens the connection
+        for kind in ("search", "person", "article", "statement"):
+            timings = []
+            for target in paths(kind, chosen):
+                began = time.perf_counter()
+                response = await client.get(target)
+                timings.append((time.perf_counter() - began) * 1000)
+                if response.status_code not in (200, 404):
+                    raise SystemExit(f"{target}: HTTP {response.status_code}")
+            results[kind] = summary(timings)
+    return results
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind((HOST, 0))
+        return int(sock.getsockname()[1])
+
+
+def start_server(path: str) -> tuple[subprocess.Popen[bytes], str]:
+    port = free_port()
+    code = (
+        "import uvicorn; from onrecord.web import create_app; uvicorn.run(create_app("
+        f"{path!r}), host={HOST!r}, port={port}, log_level='warning', access_log=False)"
+    )
+    server = subprocess.Popen([sys.executable, "-c", code])
+    base = f"http://{HOST}:{port}"
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline:
+        try:
+            if httpx.get(base + "/static/style.css", timeout=1).status_code == 200:
+                return server, base
+        except httpx.HTTPError:
+            time.sleep(0.1)
+    server.kill()
+    raise SystemExit(f"the server did not start on {base}")
+
+
+async def load(base: str, chosen: Targets, clients: int, seconds: float) -> dict[str, Any]:
+    """`clients` concurrent clients for `seconds`, each looping over a mix of pages."""
+    mix = [*paths("search", chosen), *paths("person", chosen), *paths("article", chosen)]
+    mix += [*paths("statement", chosen), "/", "/people"]
+    deadline = time.monotonic() + seconds
+    timings: list[float] = []
+    errors: dict[str, int] = {}
+    limits = httpx.Limits(max_connections=clients, max_keepalive_connections=clients)
+
+    async def client_loop(number: int, client: httpx.AsyncClient) -> None:
+        pick = random.Random(number)
+        while time.monotonic() < deadline:
+            target = pick.choice(mix)
+            began = time.perf_counter()
+            try:
+                response = await client.get(target)
+                status = str(response.status_code)
+            except httpx.HTTPError as error:
+                status = type(error).__name__
+            timings.append((time.perf_counter() - began) * 1000)
+            if status not in ("200", "404"):
+                errors[status] = errors.get(status, 0) + 1
+
+    async with httpx.AsyncClient(base_url=base, limits=limits, timeout=30) as client:
+        began = time.perf_counter()
+        await asyncio.gather(*(client_loop(n, client) for n in range(clients)))
+        elapsed = time.perf_counter() - began
+    return {
+        "clients": clients,
+        "seconds": round(elapsed, 1),
+        "requests": len(timings),
+        "requests_per_s": round(len(timings) / elapsed, 1),
+        "errors": errors,
+        **summary(timings),
+    }
+
+
+def weights(path: str, chosen: Targets) -> dict[str, int]:
+    """Bytes of HTML + CSS + JS for one page of each kind (the heaviest ones where they differ)."""
+    from fastapi.testclient import TestClient
+
+    client = TestClient(create_app(path))
+    assets = sum(len(client.get(asset).content) for asset in ("/static/style.css", "/static/app.js"))
+    pages = {
+        "front": "/",
+        "search": f"/search?{urlencode({'q': chosen.searches[0], 'limit': 100})}",
+        "people": "/people?limit=100",
+        "person": f"/people/{chosen.busiest}?limit=100",
+        "article": f"/articles/{chosen.longest}",
+        "statement": f"/statements/{chosen.statements[0]}",
+    }
+    return {kind: len(client.get(page).content) + assets for kind, page in pages.items()}
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--db", help="Reuse (or build and keep) the store here; default: a temporary file.")
+    parser.add_argument("--statements", type=int, default=100_000)
+    parser.add_argument("--requests", type=int, default=200, help="Requests per page kind for server time.")
+    parser.add_argument("--clients", type=int, default=50)
+    parser.add_argument("--seconds", type=float, default=30.0)
+    parser.add_argument("--json", action="store_true")
+    args = parser.parse_args()
+    with tempfile.TemporaryDirectory() as folder:
+        path = args.db or os.path.join(folder, "bench.db")
+        began = time.perf_counter()
+        if not os.path.exists(path):
+            build(path, args.statements)
+        built = time.perf_counter() - began
+        result = run(path, args, built)
+    if args.json:
+        print(json.dumps(result))
+    else:
+        report(result)
+
+
+def run(path: str, args: argparse.Namespace, built: float) -> dict[str, Any]:
+    chosen = targets(path, args.requests)
+    conn = open_store(path, create=False)
+    statements = int(conn.execute("SELECT count(*) FROM statements").fetchone()[0])
+    conn.close()
+    result: dict[str, Any] = {"statements": statements, "build_s": round(built, 1)}
+    result["server_ms"] = asyncio.run(server_times(path, chosen))
+    server, base = start_server(path)
+    try:
+        seconds = min(args.seconds, MAX_SECONDS)
+        result["load"] = asyncio.run(load(base, chosen, args.clients, seconds))
+    finally:
+        server.terminate()
+        server.wait(timeout=10)
+    result["page_bytes"] = weights(path, chosen)
+    return result
+
+
+def report(result: dict[str, Any]) -> None:
+    print(f"store: {result['statements']:,} statements (built in {result['build_s']} s)")
+    print("server time per page (in-process ASGI, one at a time):")
+    for kind, figures in result["server_ms"].items():
+        print(
+            f"  {kind:<10} median {figures['median_ms']} ms, p95 {figures['p95_ms']} ms, "
+            f"max {figures['max_ms']} ms"
+        )
+    load_ = result["load"]
+    print(
+        f"load: {load_['clients']} clients for {load_['seconds']} s on loopback: "
+        f"{load_['requests']:,} requests ({load_['requests_per_s']}/s), errors {load_['errors'] or 'none'}; "
+        f"latency median {load_['median_ms']} ms, p95 {load_['p95_ms']} ms, max {load_['max_ms']} ms"
+    )
+    print("page weight (HTML + CSS + JS):")
+    for kind, size in result["page_bytes"].items():
+        print(f"  {kind:<10} {size / 1000:.1f} KB")
+
+
+if __name__ == "__main__":
+    main()
