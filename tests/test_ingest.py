@@ -168,8 +168,27 @@ def test_worker_processes_store_what_in_process_extraction_stores(tmp_path: Path
 
 KILLED_INGEST = (
     "import sys\nfrom onrecord.ingest import ingest\n"
-    "ingest([sys.argv[1]], sys.argv[2], workers=0, commit_every=1)\n"
+    "if __name__ == '__main__':\n"
+    "    ingest([sys.argv[1]], sys.argv[2], workers=1, commit_every=1)\n"
 )
+
+
+def _children(pid: int) -> list[int]:
+    found = []
+    for entry in Path("/proc").iterdir():
+        try:
+            if entry.name.isdigit() and int((entry / "stat").read_text().rsplit(")", 1)[1].split()[1]) == pid:
+                found.append(int(entry.name))
+        except (OSError, ValueError, IndexError):
+            continue
+    return found
+
+
+def _alive(pid: int) -> bool:
+    try:
+        return (Path("/proc") / str(pid) / "stat").read_text().rsplit(")", 1)[1].split()[0] != "Z"
+    except OSError:
+        return False
 
 
 def _committed(db: Path) -> int:
@@ -184,16 +203,23 @@ def _committed(db: Path) -> int:
 
 
 def test_an_ingest_killed_with_sigkill_keeps_what_it_committed_and_resumes(tmp_path: Path) -> None:
-    total = 150
+    total = 120
     write_articles(tmp_path / "news", total)
     db = tmp_path / "record.db"
-    process = subprocess.Popen([sys.executable, "-c", KILLED_INGEST, str(tmp_path / "news"), str(db)])
+    script = tmp_path / "killed_ingest.py"
+    script.write_text(KILLED_INGEST, encoding="utf-8")
+    process = subprocess.Popen([sys.executable, str(script), str(tmp_path / "news"), str(db)])
     deadline = time.monotonic() + 60
     while _committed(db) < 10 and process.poll() is None and time.monotonic() < deadline:
         time.sleep(0.02)
+    workers = _children(process.pid)
     process.send_signal(signal.SIGKILL)
     process.wait()
     assert process.returncode == -signal.SIGKILL
+    deadline = time.monotonic() + 10
+    while any(_alive(pid) for pid in workers) and time.monotonic() < deadline:
+        time.sleep(0.1)
+    assert workers and not any(_alive(pid) for pid in workers), "workers end with their writer"
     conn = sqlite3.connect(db)
     articles = conn.execute("SELECT id, source, text_hash FROM articles ORDER BY id").fetchall()
     statements = conn.execute("SELECT id, article_id, text FROM statements ORDER BY id").fetchall()

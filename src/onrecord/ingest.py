@@ -14,6 +14,7 @@ import hashlib
 import multiprocessing
 import os
 import sqlite3
+import threading
 import time
 from collections import Counter, deque
 from collections.abc import Callable, Iterable
@@ -41,6 +42,7 @@ IN_FLIGHT_PER_WORKER = 4
 COMMIT_EVERY = 50
 """Results written between commits (a commit also happens at least every `COMMIT_SECONDS`)."""
 COMMIT_SECONDS = 2.0
+PARENT_CHECK_SECONDS = 0.5
 
 
 class IngestError(Exception):
@@ -277,13 +279,21 @@ _reader: sqlite3.Connection | None = None
 _unable: str | None = None
 
 
-def _start_worker(db_path: str) -> None:
+def _start_worker(db_path: str, parent: int) -> None:
     global _reader, _unable
+    threading.Thread(target=_exit_with_parent, args=(parent,), daemon=True).start()
     try:
         extract("Warm-up, the reporter said.")  # loads the models once per worker
     except Exception as error:  # reported by the first task, as one sentence, instead of a dead pool
         _unable = str(error) or type(error).__name__
     _reader = open_reader(db_path)
+
+
+def _exit_with_parent(parent: int) -> None:
+    """A worker whose writer died (kill -9) stops too, instead of idling on with its models loaded."""
+    while os.getppid() == parent:
+        time.sleep(PARENT_CHECK_SECONDS)
+    os._exit(1)
 
 
 def _start_inline(conn: sqlite3.Connection) -> None:
@@ -337,7 +347,7 @@ def _executor(workers: int | None, db_path: str) -> Executor:
         max_workers=count,
         mp_context=multiprocessing.get_context("spawn"),
         initializer=_start_worker,
-        initargs=(db_path,),
+        initargs=(db_path, os.getpid()),
     )
 
 
