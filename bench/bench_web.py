@@ -257,7 +257,8 @@ def start_server(path: str) -> tuple[subprocess.Popen[bytes], str]:
     port = free_port()
     code = (
         "import uvicorn; from onrecord.web import create_app; uvicorn.run(create_app("
-        f"{path!r}), host={HOST!r}, port={port}, log_level='warning', access_log=False)"
+        f"{path!r}), host={HOST!r}, port={port}, log_level='warning', access_log=False, "
+        "timeout_keep_alive=30)"
     )
     server = subprocess.Popen([sys.executable, "-c", code])
     base = f"http://{HOST}:{port}"

@@ -16,9 +16,31 @@ from fastapi.testclient import TestClient
 from onrecord.store import open_store
 from onrecord.web import create_app
 from onrecord.web.app import CONTENT_SECURITY_POLICY
-from web_store import HOSTILE, ODD_UNICODE, PIER, Ids, build_store
+from web_store import HOSTILE, ODD_UNICODE, PIER, Ids, Said, Story, add_story, build_store
 
 TOKEN = "s3cret-test-token"
+FARES_TEXT = """Ferry fares in Kessing will rise by a tenth in April, the harbour company said.
+
+"Nobody likes paying more, but the new pier has to be paid for," said Odile Brandt.
+
+"Commuters will feel this every single day," said Lene Voss of the passengers' association.
+"""
+FARES = Story(
+    "fares",
+    FARES_TEXT,
+    (
+        Said(
+            ("Nobody likes paying more, but the new pier has to be paid for,",),
+            "Odile Brandt",
+            "Odile Brandt",
+            "said",
+        ),
+        Said(("Commuters will feel this every single day,",), "Lene Voss", "Lene Voss", "said"),
+    ),
+    title="Harbour ferry fares to rise",
+    site="Marlow Courier",
+    published="2024-06-02",
+)
 
 
 @pytest.fixture(scope="module")
@@ -385,6 +407,26 @@ def test_openapi_documents_every_endpoint(client: TestClient) -> None:
     search = paths["/api/search"]["get"]
     assert search["responses"]["422"]["content"]["application/json"]["schema"]["$ref"].endswith("ErrorBody")
     assert client.get("/docs").status_code == 404  # no CDN-hosted docs page (the CSP would block it)
+
+
+def test_pages_follow_the_store(tmp_path: Path) -> None:
+    """Cached pages (front page, people, a person) change as soon as anything else writes the store."""
+    path = tmp_path / "changing.db"
+    build_store(str(path))
+    with TestClient(create_app(path)) as client:
+        before = client.get("/api/people").json()["items"]
+        brandt = next(p["id"] for p in before if p["name"] == "Odile Brandt")
+        assert client.get(f"/api/people/{brandt}").json()["person"]["total"] == 3
+        assert "Harbour ferry fares" not in client.get("/").text
+        conn = open_store(str(path))
+        try:
+            add_story(conn, FARES)
+        finally:
+            conn.close()
+        after = client.get("/api/people").json()["items"]
+        assert {p["name"] for p in after} - {p["name"] for p in before} == {"Lene Voss"}
+        assert client.get(f"/api/people/{brandt}").json()["person"]["total"] == 4
+        assert "Harbour ferry fares" in client.get("/").text
 
 
 # --- a store that is missing, broken or locked ----------------------------------------------------------

@@ -40,6 +40,8 @@ SECURITY_HEADERS = (
     ("Cross-Origin-Opener-Policy", "same-origin"),
 )
 STATIC = Path(__file__).parent / "static"
+KEEP_ALIVE_SECONDS = 30
+"""Idle keep-alive connections stay open this long (clients reusing a closed one see errors)."""
 
 
 class SecurityHeaders:
@@ -140,4 +142,11 @@ def serve(
     import uvicorn
 
     app = create_app(db_path, allow_ingest, token)
-    uvicorn.run(app, host=host, port=port, log_level="info", server_header=False)
+    uvicorn.run(
+        app,
+        host=host,
+        port=port,
+        log_level="info",
+        server_header=False,
+        timeout_keep_alive=KEEP_ALIVE_SECONDS,
+    )

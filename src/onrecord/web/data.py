@@ -5,6 +5,7 @@ The HTML route and the `/api/` route of a page call the same function here, so t
 
 from __future__ import annotations
 
+import sqlite3
 from dataclasses import dataclass
 from typing import Generic, TypeVar
 
@@ -57,58 +58,56 @@ class Filters:
 
 def search(db: Database, filters: Filters, limit: int, offset: int) -> Page[SearchHit]:
     """Statements matching the search, best first (`queries.search`)."""
-    with db.read() as conn:
-        try:
-            hits = queries.search(
-                conn,
-                filters.q,
-                filters.speaker,
-                filters.since,
-                filters.until,
-                filters.site,
-                limit + 1,
-                offset,
-            )
-        except QueryError as error:
-            raise WebError(422, "invalid", _sentence(str(error)), field="q") from error
+    try:
+        hits = db.query(
+            queries.search,
+            filters.q,
+            filters.speaker,
+            filters.since,
+            filters.until,
+            filters.site,
+            limit + 1,
+            offset,
+        )
+    except QueryError as error:
+        raise WebError(422, "invalid", _sentence(str(error)), field="q") from error
     following = offset + limit if len(hits) > limit else None
     return Page[SearchHit](items=hits[:limit], limit=limit, offset=offset, next_offset=following)
 
 
 def people(db: Database, text: str | None, limit: int, offset: int) -> Page[PersonSummary]:
     """Speakers, most statements first (whose name or an alias contains `text`, if given)."""
-    with db.read() as conn:
-        found = lookups.list_people(conn, text, limit + 1, offset)
+    found = db.cached(("people", text, limit, offset), lookups.list_people, text, limit + 1, offset)
     following = offset + limit if len(found) > limit else None
     return Page[PersonSummary](items=found[:limit], limit=limit, offset=offset, next_offset=following)
 
 
 def person(db: Database, speaker_id: int, limit: int, offset: int) -> PersonPage:
     """One person's record and a page of their statements, newest first."""
-    with db.read() as conn:
-        view = lookups.person_view(conn, speaker_id, limit, offset)
+    view = db.cached(("person", speaker_id, limit, offset), lookups.person_view, speaker_id, limit, offset)
     following = offset + limit if offset + limit < view.total else None
     return PersonPage(person=view, limit=limit, offset=offset, next_offset=following)
 
 
 def article(db: Database, article_id: int) -> ArticleRecord:
-    with db.read() as conn:
-        return lookups.article(conn, article_id)
+    return db.query(lookups.article, article_id)
 
 
 def statement(db: Database, statement_id: int) -> StatementRecord:
-    with db.read() as conn:
-        return lookups.statement(conn, statement_id)
+    return db.query(lookups.statement, statement_id)
 
 
 def home(db: Database, people_shown: int = 10, articles_shown: int = 10) -> Home:
     """The front page: what the record holds, its most quoted people, its newest articles."""
-    with db.read() as conn:
-        return Home(
-            counts=lookups.counts(conn),
-            people=lookups.list_people(conn, None, people_shown),
-            articles=lookups.recent_articles(conn, articles_shown),
-        )
+    return db.cached(("home", people_shown, articles_shown), _home, people_shown, articles_shown)
+
+
+def _home(conn: sqlite3.Connection, people_shown: int, articles_shown: int) -> Home:
+    return Home(
+        counts=lookups.counts(conn),
+        people=lookups.list_people(conn, None, people_shown),
+        articles=lookups.recent_articles(conn, articles_shown),
+    )
 
 
 def _sentence(text: str) -> str:

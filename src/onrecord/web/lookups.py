@@ -11,6 +11,7 @@ from __future__ import annotations
 import json
 import re
 import sqlite3
+from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -128,7 +129,7 @@ class Counts:
 
 _SITE = "coalesce(a.site, a.domain)"
 _APPEARANCES = "(SELECT count(*) FROM appearances p WHERE p.statement_id = s.id)"
-_DATED = "a.published GLOB '[0-9][0-9][0-9][0-9]-[0-9][0-9]*'"
+_MONTH = re.compile(r"\d{4}-\d{2}")
 CONTEXT_CHARS = 400
 """At most this many characters of context on either side of a statement."""
 
@@ -314,26 +315,18 @@ def _summary(conn: sqlite3.Connection, row: Sequence[Any]) -> PersonSummary:
 
 
 def person_view(conn: sqlite3.Connection, speaker_id: int, limit: int = 50, offset: int = 0) -> PersonView:
-    """A person's header from `queries.person`, their statements over time and a page of them, newest
+    """A person's header from `queries.person`, their statements per month and a page of them, newest
     first; NotFound when no speaker has the id."""
     if conn.execute("SELECT 1 FROM speakers WHERE id = ?", (speaker_id,)).fetchone() is None:
         raise NotFound(f"no person has the id {speaker_id}.")
     record = queries.person(conn, f"#{speaker_id}", limit=0)
-    periods = conn.execute(
-        f"SELECT substr(a.published, 1, 7) AS month, count(*) FROM statements s "
-        f"JOIN articles a ON a.id = s.article_id WHERE s.speaker_id = ? AND {_DATED} "
-        "GROUP BY month ORDER BY month",
+    newest = conn.execute(  # one pass over the person's statements gives the order and the timeline
+        "SELECT s.id, a.published FROM statements s JOIN articles a ON a.id = s.article_id "
+        "WHERE s.speaker_id = ? ORDER BY a.published IS NULL, a.published DESC, s.id DESC",
         (speaker_id,),
     ).fetchall()
-    total = int(
-        conn.execute("SELECT count(*) FROM statements WHERE speaker_id = ?", (speaker_id,)).fetchone()[0]
-    )
-    rows = conn.execute(
-        f"SELECT s.id, a.published, s.text, s.kind, s.cue, s.role, a.title, a.url, {_SITE}, "
-        f"{_APPEARANCES} FROM statements s JOIN articles a ON a.id = s.article_id "
-        "WHERE s.speaker_id = ? ORDER BY a.published IS NULL, a.published DESC, s.id DESC LIMIT ? OFFSET ?",
-        (speaker_id, limit, offset),
-    ).fetchall()
+    counted = Counter(published[:7] for _, published in newest if published)
+    months = {month: n for month, n in counted.items() if _MONTH.fullmatch(month)}
     return PersonView(
         id=record.id,
         name=record.name,
@@ -341,21 +334,42 @@ def person_view(conn: sqlite3.Connection, speaker_id: int, limit: int = 50, offs
         aliases=record.aliases,
         roles=record.roles,
         outlets=record.outlets,
-        total=total,
-        undated=total - sum(int(n) for _, n in periods),
-        timeline=tuple(Period(month, n) for month, n in periods),
-        statements=tuple(PersonStatement(*row) for row in rows),
+        total=len(newest),
+        undated=len(newest) - sum(months.values()),
+        timeline=tuple(Period(month, n) for month, n in sorted(months.items())),
+        statements=_person_statements(conn, [row[0] for row in newest[offset : offset + limit]]),
     )
 
 
-def recent_articles(conn: sqlite3.Connection, limit: int = 10) -> list[ArticleSummary]:
-    """The newest articles (by publication date, then by when they were stored)."""
+def _person_statements(conn: sqlite3.Connection, ids: list[int]) -> tuple[PersonStatement, ...]:
+    """The statements with these ids, in this order."""
+    if not ids:
+        return ()
     rows = conn.execute(
-        f"SELECT a.id, a.title, {_SITE}, a.published, "
-        "(SELECT count(*) FROM appearances p WHERE p.article_id = a.id) FROM articles a "
-        "ORDER BY a.published IS NULL, a.published DESC, a.id DESC LIMIT ?",
+        f"SELECT s.id, a.published, s.text, s.kind, s.cue, s.role, a.title, a.url, {_SITE}, {_APPEARANCES} "
+        "FROM statements s JOIN articles a ON a.id = s.article_id "
+        f"WHERE s.id IN ({', '.join('?' * len(ids))})",
+        ids,
+    ).fetchall()
+    by_id = {row[0]: PersonStatement(*row) for row in rows}
+    return tuple(by_id[statement] for statement in ids if statement in by_id)
+
+
+def recent_articles(conn: sqlite3.Connection, limit: int = 10) -> list[ArticleSummary]:
+    """The newest articles (by publication date, then by when they were stored; undated ones last)."""
+    columns = (
+        f"a.id, a.title, {_SITE}, a.published, (SELECT count(*) FROM appearances p WHERE p.article_id = a.id)"
+    )
+    rows = conn.execute(
+        f"SELECT {columns} FROM articles a WHERE a.published IS NOT NULL "
+        "ORDER BY a.published DESC, a.id DESC LIMIT ?",
         (limit,),
     ).fetchall()
+    if len(rows) < limit:
+        rows += conn.execute(
+            f"SELECT {columns} FROM articles a WHERE a.published IS NULL ORDER BY a.id DESC LIMIT ?",
+            (limit - len(rows),),
+        ).fetchall()
     return [ArticleSummary(*row) for row in rows]
 
 
