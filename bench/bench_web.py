@@ -7,8 +7,9 @@ in 20 is a syndicated copy of an earlier one), 600 speakers drawn Zipf-like (the
 statements), 40 outlets, dates over three years. Article text and statements are made of invented words.
 
 1. Server time: each page is requested in-process through the ASGI app (httpx's ASGI transport: routing,
-   queries, templates, no network), `--requests` times per kind with varied ids and queries; median, p95
-   and max in milliseconds.
+   queries, templates, no network), `--requests` times per kind with varied ids and queries (people drawn
+   by how often they are quoted), the server's result cache off; then the most quoted person and the front
+   page 20 times each, and the people pages again with the cache on. Median, p95 and max in ms.
 2. Load: the app under uvicorn on 127.0.0.1 (a free port; access log off), `--clients` concurrent
    clients (httpx, async) for `--seconds` seconds, each looping over search, person, article, statement
    and front pages; requests, errors (anything but 200, or no answer) and latency.
@@ -45,6 +46,7 @@ from onrecord.store import open_store
 from onrecord.store.dedup import fingerprint
 from onrecord.store.writer import Extracted, store_article
 from onrecord.web import create_app
+from onrecord.web.db import CACHE_ENTRIES
 
 SYLLABLES = [
     "ka",
@@ -176,17 +178,20 @@ class Targets:
     articles: list[int]
     statements: list[int]
     busiest: int
+    busiest_statements: int
     longest: int
 
 
 def targets(path: str, count: int, seed: int = 11) -> Targets:
+    """Searches for words people said; people drawn by how often they are quoted (the much-quoted are
+    looked up more); articles and statements at random."""
     pick = random.Random(seed)
     conn = open_store(path, create=False)
     try:
-        people = [row[0] for row in conn.execute("SELECT speaker_id FROM statements GROUP BY speaker_id")]
-        busiest = conn.execute(
-            "SELECT speaker_id FROM statements GROUP BY speaker_id ORDER BY count(*) DESC LIMIT 1"
-        ).fetchone()[0]
+        quoted = conn.execute(
+            "SELECT speaker_id, count(*) AS n FROM statements WHERE speaker_id IS NOT NULL "
+            "GROUP BY speaker_id ORDER BY n DESC"
+        ).fetchall()
         articles = int(conn.execute("SELECT max(id) FROM articles").fetchone()[0])
         statements = int(conn.execute("SELECT max(id) FROM statements").fetchone()[0])
         longest = conn.execute("SELECT id FROM articles ORDER BY length(text) DESC LIMIT 1").fetchone()[0]
@@ -198,14 +203,14 @@ def targets(path: str, count: int, seed: int = 11) -> Targets:
     searches = []
     for number, text in enumerate(texts):
         found = text.rstrip(",").lower().split()
-        chosen = pick.sample(found, min(len(found), 1 + number % 2))  # one word or two
-        searches.append(" ".join(chosen))
+        searches.append(" ".join(pick.sample(found, min(len(found), 1 + number % 2))))  # one word or two
     return Targets(
         searches=searches,
-        people=[pick.choice(people) for _ in range(count // 2)] + [busiest] * (count - count // 2),
+        people=pick.choices([row[0] for row in quoted], [row[1] for row in quoted], k=count),
         articles=[pick.randint(1, articles) for _ in range(count)],
         statements=[pick.randint(1, statements) for _ in range(count)],
-        busiest=busiest,
+        busiest=quoted[0][0],
+        busiest_statements=quoted[0][1],
         longest=longest,
     )
 
@@ -230,21 +235,35 @@ def summary(timings: list[float]) -> dict[str, float]:
 
 
 async def server_times(path: str, chosen: Targets) -> dict[str, dict[str, float]]:
-    """Each page kind requested in-process through the ASGI app, one request at a time."""
-    transport = httpx.ASGITransport(app=create_app(path))
+    """Each page kind requested in-process through the ASGI app, one request at a time: uncached (the
+    server's result cache off), then the people pages again with the cache on."""
+    app = create_app(path)
+    app.state.db.cache_entries = 0
+    transport = httpx.ASGITransport(app=app)
     results: dict[str, dict[str, float]] = {}
     async with httpx.AsyncClient(transport=transport, base_url="http://bench") as client:
-        await client.get("/")  # opens the connection
+        await client.get("/")  # opens the connection, compiles the templates
         for kind in ("search", "person", "article", "statement"):
-            timings = []
-            for target in paths(kind, chosen):
-                began = time.perf_counter()
-                response = await client.get(target)
-                timings.append((time.perf_counter() - began) * 1000)
-                if response.status_code not in (200, 404):
-                    raise SystemExit(f"{target}: HTTP {response.status_code}")
-            results[kind] = summary(timings)
+            results[kind] = await _timed(client, paths(kind, chosen))
+        busiest = [f"/people/{chosen.busiest}"] * 20
+        results[f"person, the most quoted ({chosen.busiest_statements:,} statements)"] = await _timed(
+            client, busiest
+        )
+        results["front"] = await _timed(client, ["/"] * 20)
+        app.state.db.cache_entries = CACHE_ENTRIES
+        results["person, cache on"] = await _timed(client, paths("person", chosen))
     return results
+
+
+async def _timed(client: httpx.AsyncClient, targets: list[str]) -> dict[str, float]:
+    timings = []
+    for target in targets:
+        began = time.perf_counter()
+        response = await client.get(target)
+        timings.append((time.perf_counter() - began) * 1000)
+        if response.status_code not in (200, 404):
+            raise SystemExit(f"{target}: HTTP {response.status_code}")
+    return summary(timings)
 
 
 def free_port() -> int:
@@ -372,7 +391,7 @@ def report(result: dict[str, Any]) -> None:
     print("server time per page (in-process ASGI, one at a time):")
     for kind, figures in result["server_ms"].items():
         print(
-            f"  {kind:<10} median {figures['median_ms']} ms, p95 {figures['p95_ms']} ms, "
+            f"  {kind}: median {figures['median_ms']} ms, p95 {figures['p95_ms']} ms, "
             f"max {figures['max_ms']} ms"
         )
     load_ = result["load"]

@@ -63,6 +63,7 @@ class Database:
     def __init__(self, path: str | os.PathLike[str], busy_timeout_ms: int = BUSY_TIMEOUT_MS) -> None:
         self.path = os.fspath(path)
         self.busy_timeout_ms = busy_timeout_ms
+        self.cache_entries = CACHE_ENTRIES
         self._local = threading.local()
         self._migrate_lock = threading.Lock()
 
@@ -102,9 +103,9 @@ class Database:
             opened.cache.move_to_end(key)
             return cast(T, opened.cache[key])
         value = self.query(function, *args, **kwargs)
-        if opened.version == version:
+        if opened.version == version and self.cache_entries > 0:
             opened.cache[key] = value
-            while len(opened.cache) > CACHE_ENTRIES:
+            while len(opened.cache) > self.cache_entries:
                 opened.cache.popitem(last=False)
         return value
 
