@@ -818,7 +818,6 @@ SPEAKER_RESOLUTION = [
         "indirect",
         cue="said",
         mention="He",
-        known_failure="pronouns are resolved without gender agreement",
     ),
     case(
         "surname-to-full-name",

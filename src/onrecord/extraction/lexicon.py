@@ -17,6 +17,7 @@ class Lexicon:
     pronouns: frozenset[str]
     honorifics: frozenset[str]
     org_words: frozenset[str]
+    given_names: dict[str, str]
 
 
 def _rows(name: str) -> list[list[str]]:
@@ -40,4 +41,5 @@ def lexicon() -> Lexicon:
         pronouns=frozenset(row[0] for row in _rows("pronouns.txt")),
         honorifics=frozenset(row[0] for row in _rows("honorifics.txt")),
         org_words=frozenset(row[0].lower() for row in _rows("org_words.txt")),
+        given_names={row[0]: row[1] for row in _rows("given_names.tsv")},
     )

@@ -11,6 +11,7 @@ from onrecord.extraction.lexicon import lexicon
 from onrecord.records import Span, Speaker, SpeakerType
 
 ORG_LABELS = {"ORG", "NORP", "GPE"}
+GENDERED = {"he": "he", "him": "he", "she": "she", "her": "she"}
 PERSONAL = {"he", "she", "him", "her", "i", "we", "you"}
 RELATIVE = {"who", "which", "that", "whom"}
 BREAKS = {"–", "—", "--", "(", ")", "|"}
@@ -26,6 +27,7 @@ class Mention:
     role: str | None
     start: int
     subject: bool
+    pronoun: str | None = None
 
 
 class Entities:
@@ -75,9 +77,20 @@ class Entities:
         before = [m for m in self.mentions if m.start < at and m.type == wanted]
         if not before:
             return None, "person" if wanted == "person" else "unknown"
+        if word in GENDERED:
+            before = [m for m in before if self._pronoun_of(m.name, at) in (None, GENDERED[word])] or before
         recent = [m for m in before[-6:] if m.subject] or before[-1:]
         last = recent[-1]
         return (self.canonical(last.name, at), "person") if wanted == "person" else (last.name, last.type)
+
+    def _pronoun_of(self, name: str, at: int) -> str | None:
+        """`he` or `she` when the article says Mr./Ms. before the name or its given name tells; else None."""
+        key = name.split()[-1].lower()
+        for mention in self.mentions:
+            if mention.pronoun and mention.name.split()[-1].lower() == key:
+                return mention.pronoun
+        first = self.canonical(name, at).split()[0].lower()
+        return lexicon().given_names.get(first)
 
     def _description(self, source: SpacySpan, at: int) -> tuple[str | None, SpeakerType]:
         head = source.root
@@ -148,9 +161,26 @@ def _names_organisation(name: str) -> bool:
 def _mention(ent: SpacySpan, base: int) -> Mention:
     if ent.label_ == "PERSON" and not _names_organisation(ent.text):
         return Mention(
-            _clean_name(ent.text), "person", _role_of(ent), base + ent.start_char, _is_subject(ent)
+            _clean_name(ent.text),
+            "person",
+            _role_of(ent),
+            base + ent.start_char,
+            _is_subject(ent),
+            _title_pronoun(ent),
         )
     return Mention(ent.text, _org_type(ent.text), None, base + ent.start_char, _is_subject(ent))
+
+
+def _title_pronoun(ent: SpacySpan) -> str | None:
+    """`Mr. Kerry` is he, `Ms. Warren` and `Mrs. Clinton` are she."""
+    before = ent.doc[ent.start - 1].lower_ if ent.start > 0 else ""
+    first = ent[0].lower_
+    for word in (first, before):
+        if word in ("mr.", "mr"):
+            return "he"
+        if word in ("mrs.", "mrs", "ms.", "ms", "miss"):
+            return "she"
+    return None
 
 
 def _is_subject(ent: SpacySpan) -> bool:
