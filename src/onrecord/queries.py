@@ -263,10 +263,10 @@ def people(db: Db, text: str | None = None, limit: int = 100) -> list[PersonSumm
             where = "WHERE sp.key LIKE ? OR sp.id IN (SELECT speaker_id FROM aliases WHERE key LIKE ?)"
             params = [pattern, pattern]
         rows = conn.execute(
-            "SELECT sp.id, sp.name, sp.type, "
-            "(SELECT count(*) FROM statements s WHERE s.speaker_id = sp.id) AS n, "
-            "(SELECT count(*) FROM statements s JOIN appearances p ON p.statement_id = s.id "
-            f"WHERE s.speaker_id = sp.id) FROM speakers sp {where} ORDER BY n DESC, sp.id LIMIT ?",
+            "SELECT sp.id, sp.name, sp.type, coalesce(c.n, 0) AS n, coalesce(c.m, 0) FROM speakers sp "
+            "LEFT JOIN (SELECT s.speaker_id, count(DISTINCT s.id) AS n, count(*) AS m FROM statements s "
+            "JOIN appearances p ON p.statement_id = s.id GROUP BY s.speaker_id) c ON c.speaker_id = sp.id "
+            f"{where} ORDER BY n DESC, sp.id LIMIT ?",
             [*params, limit],
         ).fetchall()
         return [
