@@ -316,6 +316,15 @@ DIRECT_QUOTES = [
         mention="he",
     ),
     case(
+        "signed-after-a-dash",
+        "“The bus lanes have halved my commute.” ― Maren Aaltonen\n“Nobody asked us first.” — Tobias Fenn",
+        "Nobody asked us first",
+        "Tobias Fenn",
+        "direct",
+        cue="—",
+        mention="Tobias Fenn",
+    ),
+    case(
         "previous-sentence-was-blunt",
         "Interior Minister Pavel Dusek was blunt. “The border will stay closed until the numbers come down.”",
         "The border will stay closed until the numbers come down",

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from spacy.tokens import Doc, Token
 from spacy.tokens import Span as SpacySpan
 
@@ -104,6 +106,9 @@ def _token_at(doc: Doc, char: int) -> Token | None:
 
 
 def _attribute(doc: Doc, quote: Quote, inside: list[bool]) -> Candidate | None:
+    signed = _signature(doc, quote)
+    if signed is not None:
+        return signed
     frame = _frame(doc, quote, inside)
     cues = [t for t in frame if cue_class(t) is not None and cue_class(t) != "position"]
     if cues:
@@ -120,6 +125,27 @@ def _attribute(doc: Doc, quote: Quote, inside: list[bool]) -> Candidate | None:
                 "direct", list(quote.segments), (colon.idx, colon.idx + 1), _phrase(subject), 0.75
             )
     return None
+
+
+SIGNATURE = re.compile(r"[^\S\n]*[―—–-][^\S\n]*(?=[A-Z])")
+
+
+def _signature(doc: Doc, quote: Quote) -> Candidate | None:
+    """`“...” ― Veronica Cruz`: a name signed after a dash on the quote's own line."""
+    after = doc.text.find("\n", quote.end)
+    line_end = len(doc.text) if after < 0 else after
+    close = quote.end + (1 if quote.closed else 0)
+    dash = SIGNATURE.match(doc.text, close, line_end)
+    if dash is None:
+        return None
+    name = doc.char_span(dash.end(), line_end, alignment_mode="contract")
+    words = [t for t in name or () if not t.is_punct]
+    if not words or len(words) > 6 or not all(t.is_title or t.pos_ == "PROPN" for t in words):
+        return None
+    source = doc[words[0].i : words[-1].i + 1]
+    mark = dash.group().strip()
+    at = doc.text.index(mark, close)
+    return Candidate("direct", list(quote.segments), (at, at + len(mark)), source, 0.8)
 
 
 def _distance(token: Token, quote: Quote) -> int:
