@@ -249,7 +249,7 @@ def context(text: str, content: Sequence[Span]) -> tuple[tuple[str, bool], ...]:
     window_start = max(0, first - CONTEXT_CHARS)
     ends = [m.end() for m in _SENTENCE_END.finditer(text, window_start, first)]
     start = ends[-1] if ends else window_start
-    following = _SENTENCE_END.search(text, last, min(len(text), last + CONTEXT_CHARS))
+    following = _SENTENCE_END.search(text, max(first, last - 1), min(len(text), last + CONTEXT_CHARS))
     end = following.start() + len(following.group().rstrip()) if following else len(text)
     end = min(end, last + CONTEXT_CHARS)
     fragments: list[tuple[str, bool]] = []
