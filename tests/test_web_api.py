@@ -154,6 +154,13 @@ def test_search_filters(client: TestClient, ids: Ids) -> None:
     assert found(speaker="", site="", since="", until="") == {pier, works}  # empty form fields
 
 
+def test_search_without_a_word_finds_nothing(client: TestClient) -> None:
+    found = client.get("/api/search", params={"q": "!!! ???"})
+    assert found.status_code == 200 and found.json()["items"] == []
+    page = client.get("/search", params={"q": "!!! ???"})
+    assert page.status_code == 200 and "Nothing was said matching" in page.text
+
+
 def test_search_pagination(client: TestClient) -> None:
     first = client.get("/api/search", params={"q": "pier", "limit": 1}).json()
     assert len(first["items"]) == 1 and first["next_offset"] == 1
@@ -255,7 +262,6 @@ def test_unknown_ids_are_404(client: TestClient, kind: str) -> None:
     ("path", "params", "field"),
     [
         ("/api/search", {}, "q"),
-        ("/api/search", {"q": "!!! ???"}, "q"),
         ("/api/search", {"q": "x" * 501}, "q"),
         ("/api/search", {"q": "pier", "limit": "0"}, "limit"),
         ("/api/search", {"q": "pier", "limit": "101"}, "limit"),
@@ -328,7 +334,7 @@ def test_odd_unicode_renders(client: TestClient, ids: Ids) -> None:
     statement = client.get(f"/api/statements/{ids.statements['unicode', 0]}").json()
     assert "\ue000mark\ue001" in statement["text"]
     assert client.get("/search", params={"q": "Ｆｕｌｌ"}).status_code == 200
-    assert client.get("/search", params={"q": "\u202e\ue000 \U0001f6a2"}).status_code == 422
+    assert client.get("/api/search", params={"q": "\u202e\ue000 \U0001f6a2"}).json()["items"] == []
 
 
 def test_invalid_utf8_in_the_store_renders(client: TestClient, ids: Ids) -> None:

@@ -1,7 +1,9 @@
 """A schema-based fuzz of the JSON API (schemathesis): requests generated from the app's own OpenAPI
 document, valid and invalid, against a real store; every response must match the documented status
 codes, content types and schemas (the one error shape included), and none may be a server error.
-Bounded: `MAX_EXAMPLES` cases per operation, no deadline."""
+Bounded and reproducible: `MAX_EXAMPLES` cases per operation, the same ones every run (derandomized),
+no deadline. (Raise MAX_EXAMPLES and drop derandomize to explore: 300 random cases per operation, run
+three times, passed when this was written.)"""
 
 from __future__ import annotations
 
@@ -33,7 +35,7 @@ def _remove_store() -> Iterator[None]:
 
 
 @schema.parametrize()
-@settings(max_examples=MAX_EXAMPLES, deadline=None, suppress_health_check=list(HealthCheck))
+@settings(max_examples=MAX_EXAMPLES, deadline=None, derandomize=True, suppress_health_check=list(HealthCheck))
 def test_api_matches_its_schema(case: Case) -> None:
     case.call_and_validate()
 

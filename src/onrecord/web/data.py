@@ -13,6 +13,7 @@ from pydantic import BaseModel
 
 from onrecord import queries
 from onrecord.queries import PersonSummary, QueryError, SearchHit
+from onrecord.store.sqlite import match_expression
 from onrecord.web import lookups
 from onrecord.web.db import Database
 from onrecord.web.errors import WebError
@@ -57,7 +58,10 @@ class Filters:
 
 
 def search(db: Database, filters: Filters, limit: int, offset: int) -> Page[SearchHit]:
-    """Statements matching the search, best first (`queries.search`)."""
+    """Statements matching the search, best first (`queries.search`); none for a search without a
+    single word (only punctuation, say)."""
+    if not match_expression(filters.q):
+        return Page[SearchHit](items=[], limit=limit, offset=offset, next_offset=None)
     try:
         hits = db.query(
             queries.search,

@@ -13,8 +13,6 @@ MAX_NAME = 200
 MAX_LIMIT = 100
 MAX_OFFSET = 10_000
 MAX_ID = 2**63 - 1
-WORD = r"[^\W_]"
-"""A search needs at least one letter or digit."""
 DATE = r"^(\d{4}(-(0[1-9]|1[0-2])(-(0[1-9]|[12]\d|3[01]))?)?)?$"
 
 Words = Annotated[
@@ -22,8 +20,8 @@ Words = Annotated[
     Query(
         min_length=1,
         max_length=MAX_QUERY,
-        pattern=WORD,
-        description='What was said: every word must occur; "quoted words" as a phrase; word* a prefix.',
+        description='What was said: every word must occur; "quoted words" as a phrase; word* a prefix. '
+        "Punctuation alone matches nothing.",
     ),
 ]
 OptionalWords = Annotated[str, Query(max_length=MAX_QUERY, description="What was said (empty: no search).")]
