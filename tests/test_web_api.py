@@ -605,3 +605,12 @@ def test_ingest_creates_the_store(tmp_path: Path) -> None:
     path = tmp_path / "new.db"
     create_app(path, allow_ingest=True, token=TOKEN)
     open_store(str(path), create=False).close()
+
+
+def test_serve_needs_a_token_for_ingest(tmp_path: Path) -> None:
+    from click.testing import CliRunner
+
+    from onrecord.cli import main
+
+    result = CliRunner().invoke(main, ["serve", "--db", str(tmp_path / "x.db"), "--allow-ingest"], env={})
+    assert result.exit_code == 2 and "--allow-ingest needs --token" in result.output
