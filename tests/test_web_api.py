@@ -612,5 +612,7 @@ def test_serve_needs_a_token_for_ingest(tmp_path: Path) -> None:
 
     from onrecord.cli import main
 
-    result = CliRunner().invoke(main, ["serve", "--db", str(tmp_path / "x.db"), "--allow-ingest"], env={"ONRECORD_TOKEN": None})
+    result = CliRunner().invoke(
+        main, ["serve", "--db", str(tmp_path / "x.db"), "--allow-ingest"], env={"ONRECORD_TOKEN": None}
+    )
     assert result.exit_code == 2 and "--allow-ingest needs --token" in result.output
