@@ -46,10 +46,11 @@ def main() -> None:
     help="A table per document, or one JSON object per document per line.",
 )
 @click.option("--with-text", is_flag=True, help="Also output each article's text (offsets index it).")
-def extract_command(paths: tuple[str, ...], output_format: str, with_text: bool) -> None:
+@click.option("--fast", is_flag=True, help="Skip the statistical NER: faster, coarser speaker types.")
+def extract_command(paths: tuple[str, ...], output_format: str, with_text: bool, fast: bool) -> None:
     """Extract the statements in PATH... (.txt, .html or .htm files, or directories of them)."""
     try:
-        skipped = _write_results(extract_paths(paths), output_format, with_text)
+        skipped = _write_results(extract_paths(paths, fast), output_format, with_text)
     except BrokenPipeError:  # e.g. `onrecord extract ... | head`: stop quietly
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         sys.exit(EXIT_SKIPPED)
@@ -123,12 +124,13 @@ def _print(renderable: object, as_json: bool) -> None:
     default=None,
     help="Extraction processes (default: one per core; 0: extract in this process).",
 )
-def ingest_command(paths: tuple[str, ...], db: str, workers: int | None) -> None:
+@click.option("--fast", is_flag=True, help="Skip the statistical NER: faster, coarser speaker types.")
+def ingest_command(paths: tuple[str, ...], db: str, workers: int | None, fast: bool) -> None:
     """Ingest PATH... (files, directories, WARC, JSON Lines, feeds, URLs) into the store."""
     console = Console(stderr=True, highlight=False)
     try:
         with IngestProgress(console) as progress:
-            summary = ingest(paths, db, workers, progress=progress.update, on_skip=progress.skip)
+            summary = ingest(paths, db, workers, progress=progress.update, on_skip=progress.skip, fast=fast)
     except (StoreError, IngestError) as error:
         _fail(str(error))
     except KeyboardInterrupt:

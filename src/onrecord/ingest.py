@@ -125,12 +125,14 @@ def ingest(
     progress: Progress | None = None,
     on_skip: Callable[[Skip], None] | None = None,
     commit_every: int = COMMIT_EVERY,
+    fast: bool = False,
 ) -> IngestSummary:
     """Read, clean, extract and store every document in `paths` into the store at `db_path`.
 
     `workers`: extraction processes (default: one per core; 0 extracts in this process). `progress` is
     called with the counts so far after each document; `on_skip` with each input skipped in this run.
     `commit_every`: results written between commits (there is also one every `COMMIT_SECONDS`).
+    `fast`: extract without the statistical NER (see `onrecord.extract`).
     Raises StoreError when `db_path` is not a usable store, IngestError when a worker process dies.
     """
     conn = open_store(db_path)
@@ -138,9 +140,9 @@ def ingest(
     writer = _Writer(conn, counts, progress or (lambda summary: None), on_skip or (lambda skip: None))
     writer.commit_every = max(1, commit_every)
     if _worker_count(workers) <= 0:
-        _start_inline(conn)
+        _start_inline(conn, fast)
     try:
-        _drive(paths, workers, db_path, writer)
+        _drive(paths, workers, db_path, writer, fast)
     except BrokenProcessPool as error:
         raise IngestError(
             "a worker process died (out of memory?); everything stored so far is kept, rerun to resume."
@@ -152,8 +154,8 @@ def ingest(
     return counts.summary()
 
 
-def _drive(paths: Iterable[str], workers: int | None, db_path: str, writer: _Writer) -> None:
-    executor = _executor(workers, db_path)
+def _drive(paths: Iterable[str], workers: int | None, db_path: str, writer: _Writer, fast: bool) -> None:
+    executor = _executor(workers, db_path, fast)
     try:
         _run(paths, executor, writer, _window(workers))
     except BaseException:
@@ -277,13 +279,15 @@ def source_key(document: Document) -> str:
 
 _reader: sqlite3.Connection | None = None
 _unable: str | None = None
+_fast = False
 
 
-def _start_worker(db_path: str, parent: int) -> None:
-    global _reader, _unable
+def _start_worker(db_path: str, parent: int, fast: bool) -> None:
+    global _reader, _unable, _fast
     threading.Thread(target=_exit_with_parent, args=(parent,), daemon=True).start()
+    _fast = fast
     try:
-        extract("Warm-up, the reporter said.")  # loads the models once per worker
+        extract("Warm-up, the reporter said.", fast=fast)  # loads the models once per worker
     except Exception as error:  # reported by the first task, as one sentence, instead of a dead pool
         _unable = str(error) or type(error).__name__
     _reader = open_reader(db_path)
@@ -296,12 +300,12 @@ def _exit_with_parent(parent: int) -> None:
     os._exit(1)
 
 
-def _start_inline(conn: sqlite3.Connection) -> None:
+def _start_inline(conn: sqlite3.Connection, fast: bool) -> None:
     """In-process extraction (workers=0): duplicates are checked on the writer's own connection."""
-    global _reader, _unable
-    _reader, _unable = conn, None
+    global _reader, _unable, _fast
+    _reader, _unable, _fast = conn, None, fast
     try:
-        extract("Warm-up, the reporter said.")
+        extract("Warm-up, the reporter said.", fast=fast)
     except Exception as error:
         _unable = str(error) or type(error).__name__
 
@@ -322,7 +326,7 @@ def _process(key: str, document: Document) -> Extracted | _Rejected | _Unable:
         print_ = fingerprint(article.text)
         if _reader is not None and find_duplicate(_reader, article.url, print_.text_hash) is not None:
             return Extracted(key, article, print_, ())  # the writer records it as a duplicate
-        return Extracted(key, article, print_, tuple(extract(article.text)))
+        return Extracted(key, article, print_, tuple(extract(article.text, fast=_fast)))
     except Exception as error:  # one bad document must not sink the batch
         why = f"{type(error).__name__}: {error}"[:200]
         return _Rejected(
@@ -339,7 +343,7 @@ class _Inline(Executor):
         return future
 
 
-def _executor(workers: int | None, db_path: str) -> Executor:
+def _executor(workers: int | None, db_path: str, fast: bool) -> Executor:
     count = _worker_count(workers)
     if count <= 0:
         return _Inline()
@@ -347,7 +351,7 @@ def _executor(workers: int | None, db_path: str) -> Executor:
         max_workers=count,
         mp_context=multiprocessing.get_context("spawn"),
         initializer=_start_worker,
-        initargs=(db_path, os.getpid()),
+        initargs=(db_path, os.getpid(), fast),
     )
 
 

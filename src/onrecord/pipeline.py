@@ -12,9 +12,10 @@ from onrecord.sources import read_documents
 ExtractResult = tuple[Article, list[Statement]] | Skip
 
 
-def extract_paths(paths: Iterable[str]) -> Iterator[ExtractResult]:
+def extract_paths(paths: Iterable[str], fast: bool = False) -> Iterator[ExtractResult]:
     """Read every path (files and directories), clean each document and extract its statements.
 
+    `fast` extracts without the statistical NER (see `onrecord.extract`).
     Yields one result per document, in input order; a bad input yields a `Skip` and the rest still runs.
     """
     for document in read_documents(paths):
@@ -25,4 +26,4 @@ def extract_paths(paths: Iterable[str]) -> Iterator[ExtractResult]:
         if isinstance(article, Skip):
             yield article
             continue
-        yield article, extract(article.text)
+        yield article, extract(article.text, fast=fast)

@@ -17,14 +17,18 @@ from onrecord.records import Span, Statement
 __all__ = ["extract"]
 
 
-def extract(text: str) -> list[Statement]:
-    """Every statement in `text`, in order of appearance. Never raises for any input string."""
+def extract(text: str, fast: bool = False) -> list[Statement]:
+    """Every statement in `text`, in order of appearance. Never raises for any input string.
+
+    `fast` skips the statistical named-entity recogniser (speaker names then come from runs of proper
+    nouns): about twice the speed, with the same statements and coarser speaker types.
+    """
     if not text.strip():
         return []
     entities = Entities()
     statements: list[Statement] = []
     quotes = find_quotes(text)
-    for base, doc in parse(text):
+    for base, doc in parse(text, fast):
         entities.add_doc(doc, base)
         local = _local_quotes(quotes, base, len(doc.text))
         for candidate in _candidates(doc, local):

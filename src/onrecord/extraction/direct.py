@@ -9,6 +9,7 @@ from spacy.tokens import Span as SpacySpan
 
 from onrecord.extraction.candidates import Candidate
 from onrecord.extraction.cues import cue_class, phrase_end, subject_of
+from onrecord.extraction.doccache import sentence_of, sentences, text_of
 from onrecord.extraction.quotes import Quote
 
 SENTENCE_END = ".?!…"
@@ -20,7 +21,7 @@ def direct_candidates(doc: Doc, quotes: list[Quote]) -> list[Candidate]:
     inside = _inside_mask(doc, quotes)
     found: list[Candidate] = []
     for number, quote in enumerate(quotes):
-        if not _is_statement_shaped(doc.text, quote):
+        if not _is_statement_shaped(text_of(doc), quote):
             continue
         candidate = _attribute(doc, quote, inside)
         previous = found[-1] if found else None
@@ -49,7 +50,7 @@ def _inside_mask(doc: Doc, quotes: list[Quote]) -> list[bool]:
     for quote in quotes:
         for start, end in quote.segments:
             span = doc.char_span(
-                start - 1 if start > 0 else start, min(end + 1, len(doc.text)), alignment_mode="expand"
+                start - 1 if start > 0 else start, min(end + 1, len(text_of(doc))), alignment_mode="expand"
             )
             if span is not None:
                 for token in span:
@@ -85,23 +86,23 @@ def _frame(doc: Doc, quote: Quote, inside: list[bool]) -> list[Token]:
     end_tok = _token_at(doc, max(quote.start, quote.end - 1))
     if start_tok is None or end_tok is None:
         return []
-    lo, hi = start_tok.sent.start, end_tok.sent.end
+    lo, hi = sentence_of(start_tok).start, sentence_of(end_tok).end
     if hi < len(doc) and _quote_ends_sentence(doc, end_tok):
-        nxt = doc[hi].sent
+        nxt = sentence_of(doc[hi])
         if not any(inside[t.i] for t in nxt) and len(nxt) <= 12:
             hi = nxt.end
-    para_start = doc.text.rfind("\n", 0, quote.start) + 1
-    para_end = doc.text.find("\n", quote.end)
-    para_end = len(doc.text) if para_end < 0 else para_end
+    para_start = text_of(doc).rfind("\n", 0, quote.start) + 1
+    para_end = text_of(doc).find("\n", quote.end)
+    para_end = len(text_of(doc)) if para_end < 0 else para_end
     return [t for t in doc[lo:hi] if not inside[t.i] and para_start <= t.idx < para_end]
 
 
 def _quote_ends_sentence(doc: Doc, end_tok: Token) -> bool:
-    return end_tok.text in ",.?!" or end_tok.sent.end == end_tok.i + 1
+    return end_tok.text in ",.?!" or sentence_of(end_tok).end == end_tok.i + 1
 
 
 def _token_at(doc: Doc, char: int) -> Token | None:
-    span = doc.char_span(char, min(char + 1, len(doc.text)), alignment_mode="expand")
+    span = doc.char_span(char, min(char + 1, len(text_of(doc))), alignment_mode="expand")
     return span[0] if span is not None and len(span) else None
 
 
@@ -132,10 +133,10 @@ SIGNATURE = re.compile(r"[^\S\n]*[―—–-][^\S\n]*(?=[A-Z])")
 
 def _signature(doc: Doc, quote: Quote) -> Candidate | None:
     """`“...” ― Veronica Cruz`: a name signed after a dash on the quote's own line."""
-    after = doc.text.find("\n", quote.end)
-    line_end = len(doc.text) if after < 0 else after
+    after = text_of(doc).find("\n", quote.end)
+    line_end = len(text_of(doc)) if after < 0 else after
     close = quote.end + (1 if quote.closed else 0)
-    dash = SIGNATURE.match(doc.text, close, line_end)
+    dash = SIGNATURE.match(text_of(doc), close, line_end)
     if dash is None:
         return None
     name = doc.char_span(dash.end(), line_end, alignment_mode="contract")
@@ -144,7 +145,7 @@ def _signature(doc: Doc, quote: Quote) -> Candidate | None:
         return None
     source = doc[words[0].i : words[-1].i + 1]
     mark = dash.group().strip()
-    at = doc.text.index(mark, close)
+    at = text_of(doc).index(mark, close)
     return Candidate("direct", list(quote.segments), (at, at + len(mark)), source, 0.8)
 
 
@@ -153,14 +154,14 @@ def _distance(token: Token, quote: Quote) -> int:
 
 
 def _colon_before(doc: Doc, quote: Quote) -> Token | None:
-    text = doc.text[: max(quote.mark_start, 0)].rstrip()
+    text = text_of(doc)[: max(quote.mark_start, 0)].rstrip()
     if not text.endswith(":"):
         return None
     return _token_at(doc, len(text) - 1)
 
 
 def _sentence_subject(token: Token) -> Token | None:
-    root = token.sent.root
+    root = sentence_of(token).root
     return next((c for c in root.children if c.dep_ in ("nsubj", "nsubjpass")), None)
 
 
@@ -172,14 +173,14 @@ def _continues(doc: Doc, previous: Candidate, quote: Quote) -> bool:
     """`“A,” he said. “B.”`: a second quote right after an attributed quote, in the same paragraph."""
     if previous.kind != "direct" or previous.cue is None:
         return False
-    gap = doc.text[previous.content[-1][1] : quote.start]
+    gap = text_of(doc)[previous.content[-1][1] : quote.start]
     return "\n" not in gap.strip(" ”\"’'“") and len(gap) < 80 and previous.cue[0] < quote.start
 
 
 def _from_context(doc: Doc, quote: Quote, previous: Candidate | None) -> Candidate:
     """No cue around the quote: borrow the speaker of the statement just before, or a lead-in sentence."""
     if previous is not None and previous.source is not None and quote.start - previous.content[-1][1] < 400:
-        between = doc.text[previous.content[-1][1] : quote.start]
+        between = text_of(doc)[previous.content[-1][1] : quote.start]
         if between.count("\n") <= 2:
             return Candidate("direct", list(quote.segments), None, previous.source, 0.6)
     lead = _lead_in_subject(doc, quote)
@@ -191,10 +192,10 @@ def _from_context(doc: Doc, quote: Quote, previous: Candidate | None) -> Candida
 def _lead_in_subject(doc: Doc, quote: Quote) -> Token | None:
     """`Kirby was blunt. “...”`: a named subject in the sentence just before, same paragraph."""
     start_tok = _token_at(doc, quote.start)
-    if start_tok is None or start_tok.sent.start == 0:
+    if start_tok is None or sentence_of(start_tok).start == 0:
         return None
-    previous = doc[start_tok.sent.start - 1].sent
-    if "\n" in doc.text[previous.end_char : quote.start]:
+    previous = sentence_of(doc[sentence_of(start_tok).start - 1])
+    if "\n" in text_of(doc)[previous.end_char : quote.start]:
         return None
     subject = _sentence_subject(previous.root)
     if subject is not None and (subject.ent_type_ in ("PERSON", "ORG") or subject.pos_ == "PRON"):
@@ -205,7 +206,7 @@ def _lead_in_subject(doc: Doc, quote: Quote) -> Token | None:
 def headline_candidates(doc: Doc) -> list[Candidate]:
     """`Pat Caddell: Voters Are Worried`: a line that opens with a name and a colon."""
     found = []
-    for sent in doc.sents:
+    for sent in sentences(doc):
         colon = next((t for t in sent[:6] if t.text == ":"), None)
         if colon is None or colon.i == sent.start or len(sent) - (colon.i - sent.start) < 5:
             continue

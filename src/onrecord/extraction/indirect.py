@@ -6,6 +6,7 @@ from spacy.tokens import Doc, Token
 
 from onrecord.extraction.candidates import Candidate
 from onrecord.extraction.cues import cue_class, phrase_end, subject_of
+from onrecord.extraction.doccache import sentence_of, text_of
 from onrecord.extraction.lexicon import lexicon
 
 XCOMP_CUES = {
@@ -141,7 +142,7 @@ def _runs(indices: list[int]) -> list[tuple[int, int]]:
 
 def _char_span(doc: Doc, start: int, end: int) -> tuple[int, int] | None:
     first, last = doc[start].idx, doc[end - 1].idx + len(doc[end - 1])
-    text = doc.text
+    text = text_of(doc)
     while first < last and text[first] in TRIM:
         first += 1
     while last > first and text[last - 1] in TRIM:
@@ -156,7 +157,7 @@ def _according_to(doc: Doc, according: Token, inside: list[bool]) -> Candidate |
     if source is None:
         return None
     phrase = {t.i for t in according.subtree} | {t.i for t in to.subtree} | {according.i}
-    rest = [t.i for t in according.sent if t.i not in phrase and not t.is_punct]
+    rest = [t.i for t in sentence_of(according) if t.i not in phrase and not t.is_punct]
     if len(rest) < 3:
         return None
     span = _char_span(doc, rest[0], rest[-1] + 1)

@@ -39,7 +39,7 @@ def lexicon() -> Lexicon:
         phrases={lemma: tuple(entries) for lemma, entries in phrases.items()},
         media_words=tuple(row[0].lower() for row in _rows("media.txt")),
         pronouns=frozenset(row[0] for row in _rows("pronouns.txt")),
-        honorifics=frozenset(row[0] for row in _rows("honorifics.txt")),
+        honorifics=frozenset(row[0].rstrip(".") for row in _rows("name_titles.txt")),
         org_words=frozenset(row[0].lower() for row in _rows("org_words.txt")),
         given_names={row[0]: row[1] for row in _rows("given_names.tsv")},
     )

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from spacy.tokens import Doc, Token
 from spacy.tokens import Span as SpacySpan
 
+from onrecord.extraction.doccache import text_of
 from onrecord.extraction.lexicon import lexicon
 from onrecord.records import Span, Speaker, SpeakerType
 
@@ -228,13 +229,13 @@ def _mention_span(source: SpacySpan, base: int) -> Span:
     phrase = _noun_phrase(source.root) if source.root.lower_ not in RELATIVE else source
     words = [t for t in phrase if not t.is_space]
     start, end = words[0].idx, words[-1].idx + len(words[-1])
-    return Span(base + start, base + end, phrase.doc.text[start:end])
+    return Span(base + start, base + end, text_of(phrase.doc)[start:end])
 
 
 def _clean_name(text: str) -> str:
     words = text.replace("’s", "").replace("'s", "").split()
     honorifics = lexicon().honorifics
-    while len(words) > 1 and words[0].lower() in honorifics:
+    while len(words) > 1 and words[0].lower().rstrip(".") in honorifics:
         words = words[1:]
     return " ".join(words).strip(" ,.’'")
 
