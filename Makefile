@@ -11,16 +11,19 @@ STAMP := $(VENV)/.installed
 SHARED ?= ../shared
 POLNEAR_DEV ?= $(SHARED)/polnear/dev
 RUNS ?= 5
+PORT ?= 8000
+SAMPLE_DB ?= out/samples.db
 PIP := $(BIN)/python -m pip --quiet
 
-.PHONY: help install run test lint eval bench clean
+.PHONY: help install browser run test lint eval bench bench-search bench-ingest bench-web bench-html clean
 
 help:
-	@echo "make run     set up .venv and extract the statements in samples/ (a table)"
+	@echo "make run     set up .venv, extract the statements in samples/, store them and serve them on :$(PORT)"
 	@echo "make test    set up .venv and run the test suite (pytest)"
 	@echo "make lint    ruff check, ruff format --check and mypy"
 	@echo "make eval    score the extractor on $(POLNEAR_DEV) (needs $(SHARED))"
-	@echo "make bench   extraction speed and peak memory (RUNS=$(RUNS))"
+	@echo "make bench   extraction speed and peak memory (RUNS=$(RUNS)); also bench-search, bench-ingest,"
+	@echo "             bench-web, bench-html"
 	@echo "make install set up .venv only (done by the targets above when needed)"
 	@echo "make clean   remove .venv, caches and build output"
 
@@ -36,10 +39,19 @@ $(STAMP): pyproject.toml $(wildcard requirements/*.txt)
 	$(PIP) install --no-deps -e .
 	touch $@
 
+# The browser tests drive Debian's Chromium; installing it needs root (as in CI) or a hand-made install.
+browser:
+	@test -x /usr/bin/chromium || { \
+		test "$$(id -u)" = 0 || { echo "The browser tests need /usr/bin/chromium: run 'sudo apt-get install chromium'." >&2; exit 1; }; \
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; }
+
 run: install
 	$(BIN)/onrecord extract samples/
+	mkdir -p $(dir $(SAMPLE_DB))
+	$(BIN)/onrecord ingest samples/ --db $(SAMPLE_DB)
+	$(BIN)/onrecord serve --db $(SAMPLE_DB) --port $(PORT)
 
-test: install
+test: install browser
 	$(BIN)/python -m pytest
 
 lint: install
@@ -54,6 +66,18 @@ eval: install
 
 bench: install
 	$(BIN)/python bench/bench_extract.py --runs $(RUNS)
+
+bench-search: install
+	$(BIN)/python bench/bench_search.py
+
+bench-ingest: install
+	$(BIN)/python bench/bench_ingest.py --runs 3
+
+bench-web: install
+	$(BIN)/python bench/bench_web.py
+
+bench-html: install
+	$(BIN)/python bench/bench_html_quality.py
 
 clean:
 	rm -rf $(VENV) build dist src/*.egg-info .pytest_cache .mypy_cache .ruff_cache .hypothesis

@@ -42,7 +42,7 @@ def load_texts() -> tuple[str, list[str]]:
     return f"FALLBACK: {POLNEAR_DEV} is absent; samples/ repeated {repeats}x", texts * repeats
 
 
-def time_run(texts: list[str]) -> tuple[float, float]:
+def time_run(texts: list[str], fast: bool) -> tuple[float, float]:
     """Wall-clock and CPU seconds of this process to extract the statements of every text once.
 
     CPU seconds are what one process costs; wall seconds also count waiting for other processes on a
@@ -50,7 +50,7 @@ def time_run(texts: list[str]) -> tuple[float, float]:
     """
     start, cpu = time.perf_counter(), time.process_time()
     for text in texts:
-        onrecord.extract(text)
+        onrecord.extract(text, fast=fast)
     return time.perf_counter() - start, time.process_time() - cpu
 
 
@@ -63,19 +63,21 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=5, help="timed passes over the corpus (default 5)")
     parser.add_argument("--json", action="store_true", help="print one JSON object instead of text")
+    parser.add_argument("--fast", action="store_true", help="time the fast mode (no statistical NER)")
     args = parser.parse_args()
     if args.runs < 1:
         parser.error("--runs must be at least 1")
 
     corpus, texts = load_texts()
     chars = sum(map(len, texts))
-    onrecord.extract(WARM_UP)  # loads the model; not timed
-    timings = [time_run(texts) for _ in range(args.runs)]
+    onrecord.extract(WARM_UP, fast=args.fast)  # loads the model; not timed
+    timings = [time_run(texts, args.fast) for _ in range(args.runs)]
     seconds = [wall for wall, _ in timings]
     rates = [chars / s for s in seconds]
     cpu_rates = [chars / cpu for _, cpu in timings]
     result = {
         "corpus": corpus,
+        "mode": "fast" if args.fast else "default",
         "fallback": corpus.startswith("FALLBACK"),
         "texts": len(texts),
         "chars": chars,
@@ -89,7 +91,7 @@ def main() -> None:
     if args.json:
         print(json.dumps(result, indent=2))
         return
-    print(f"corpus: {corpus}: {len(texts)} texts, {chars:,} chars")
+    print(f"corpus: {corpus}: {len(texts)} texts, {chars:,} chars; mode: {result['mode']}")
     for number, (secs, rate, cpu_rate) in enumerate(zip(seconds, rates, cpu_rates, strict=True), 1):
         print(
             f"run {number}: {secs:7.2f} s  {rate:10,.0f} chars/s wall  {cpu_rate:10,.0f} chars/s of CPU time"

@@ -84,8 +84,8 @@ def tree_rss_kb(root: int) -> int:
     return total
 
 
-def run_once(archive: Path, db: Path, workers: int | None) -> dict[str, float]:
-    command = [str(ONRECORD), "ingest", str(archive), "--db", str(db)]
+def run_once(archive: Path, db: Path, workers: int | None, fast: bool) -> dict[str, float]:
+    command = [str(ONRECORD), "ingest", str(archive), "--db", str(db), *(["--fast"] if fast else [])]
     if workers is not None:
         command += ["--workers", str(workers)]
     peak = 0
@@ -127,6 +127,7 @@ def main() -> None:
         "--workers", type=int, default=None, help="Passed to onrecord ingest (default: cores)."
     )
     parser.add_argument("--json", action="store_true")
+    parser.add_argument("--fast", action="store_true", help="Ingest in fast mode (no statistical NER).")
     args = parser.parse_args()
     found = pages()
     if not found:
@@ -135,11 +136,13 @@ def main() -> None:
         archive = Path(folder) / "news.warc.gz"
         build_warc(found, archive)
         runs = [
-            run_once(archive, Path(folder) / f"run{number}.db", args.workers) for number in range(args.runs)
+            run_once(archive, Path(folder) / f"run{number}.db", args.workers, args.fast)
+            for number in range(args.runs)
         ]
     seconds = statistics.median(run["seconds"] for run in runs)
     result = {
         "pages": len(found),
+        "mode": "fast" if args.fast else "default",
         "workers": args.workers if args.workers is not None else os.cpu_count(),
         "cores": os.cpu_count(),
         "runs": args.runs,
@@ -154,7 +157,8 @@ def main() -> None:
         print(json.dumps(result))
         return
     print(
-        f"ingest of {result['pages']} real news pages (one WARC) with {result['workers']} worker(s) on "
+        f"{result['mode']} ingest of {result['pages']} real news pages (one WARC) with "
+        f"{result['workers']} worker(s) on "
         f"{result['cores']} core(s): {result['articles_per_second']} articles/s end to end (median of "
         f"{result['runs']}: {result['median_seconds']} s); peak memory, all processes: "
         f"{result['peak_mb']} MB; "

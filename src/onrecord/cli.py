@@ -8,6 +8,7 @@ import os
 import sys
 from collections.abc import Iterable
 from dataclasses import asdict
+from functools import partial
 from pathlib import Path
 from typing import NoReturn
 
@@ -275,10 +276,11 @@ def evaluate_group() -> None:
 @evaluate_group.command(name="polnear")
 @click.argument("split_dir", type=click.Path(file_okay=False, path_type=Path))
 @click.option("--json", "as_json", is_flag=True, help="Print the scores as one JSON object.")
-def eval_polnear(split_dir: Path, as_json: bool) -> None:
+@click.option("--fast", is_flag=True, help="Score the fast mode (no statistical NER).")
+def eval_polnear(split_dir: Path, as_json: bool, fast: bool) -> None:
     """Score extraction on a PolNeAR split directory (e.g. ../shared/polnear/dev) by the recipe."""
     try:
-        scores = polnear.evaluate(split_dir, extract)
+        scores = polnear.evaluate(split_dir, partial(extract, fast=fast))
     except polnear.PolnearError as error:
         click.echo(f"onrecord: {error}", err=True)
         sys.exit(EXIT_SKIPPED)
