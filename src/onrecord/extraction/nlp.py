@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from functools import cache
-from typing import cast
+from typing import Any, cast
 
 import spacy
 from spacy.language import Language
@@ -118,6 +118,25 @@ def _joins_name(token: Token) -> bool:
     return token.text == "-" and tight and following is not None and _is_name_word(following)
 
 
+class VerbLemmatizer:
+    """spaCy's rule lemmatizer, run only on verbs: the cues are the only lemmas onrecord reads."""
+
+    def __init__(self, lemmatizer: Any) -> None:
+        self.lemmatizer = lemmatizer
+
+    def __call__(self, doc: Doc) -> Doc:
+        for token in doc:
+            if token.pos_ in ("VERB", "AUX"):
+                token.lemma_ = self.lemmatizer.rule_lemmatize(token)[0]
+        return doc
+
+
+@Language.factory("onrecord_verb_lemmatizer")
+def verb_lemmatizer(nlp: Language, name: str) -> VerbLemmatizer:
+    """Placeholder until `pipeline()` hands it the model's lemmatizer."""
+    return VerbLemmatizer(None)
+
+
 @cache
 def pipeline(fast: bool = False) -> Language:
     """The English pipeline with onrecord's components; `fast` swaps NER for a proper-noun rule."""
@@ -128,6 +147,9 @@ def pipeline(fast: bool = False) -> Language:
             f"The spaCy model {MODEL} is not installed; run `make install` to install it."
         ) from error
     nlp.add_pipe("onrecord_paragraph_breaks", before="parser")
+    _, lemmatizer = nlp.remove_pipe("lemmatizer")
+    verbs = cast(VerbLemmatizer, nlp.add_pipe("onrecord_verb_lemmatizer", after="attribute_ruler"))
+    verbs.lemmatizer = lemmatizer
     _, ner = nlp.remove_pipe("ner")
     if fast:
         nlp.add_pipe("onrecord_proper_names", last=True)

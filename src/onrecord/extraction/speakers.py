@@ -36,6 +36,7 @@ class Entities:
 
     def __init__(self) -> None:
         self.mentions: list[Mention] = []
+        self._pronouns: dict[str, str | None] = {}
 
     def add_doc(self, doc: Doc, base: int) -> None:
         for ent in doc.ents:
@@ -79,13 +80,20 @@ class Entities:
         if not before:
             return None, "person" if wanted == "person" else "unknown"
         if word in GENDERED:
-            before = [m for m in before if self._pronoun_of(m.name, at) in (None, GENDERED[word])] or before
+            recent_people = before[-30:]
+            agreeing = [m for m in recent_people if self._pronoun_of(m.name, at) in (None, GENDERED[word])]
+            before = agreeing or recent_people
         recent = [m for m in before[-6:] if m.subject] or before[-1:]
         last = recent[-1]
         return (self.canonical(last.name, at), "person") if wanted == "person" else (last.name, last.type)
 
     def _pronoun_of(self, name: str, at: int) -> str | None:
         """`he` or `she` when the article says Mr./Ms. before the name or its given name tells; else None."""
+        if name not in self._pronouns:
+            self._pronouns[name] = self._find_pronoun(name, at)
+        return self._pronouns[name]
+
+    def _find_pronoun(self, name: str, at: int) -> str | None:
         key = name.split()[-1].lower()
         for mention in self.mentions:
             if mention.pronoun and mention.name.split()[-1].lower() == key:
