@@ -44,9 +44,11 @@ _PREFERRED_ENCODING = "cp1252"
 _COHERENCE_TIE = 0.05
 
 
-def to_article(document: Document) -> Article | Skip:
-    """The article in `document`: decoded text for plain text, the extracted main text for HTML."""
-    result = _from_html(document) if document.media_type == "html" else _from_text(document)
+def to_article(document: Document, fast: bool = False) -> Article | Skip:
+    """The article in `document`: decoded text for plain text, the extracted main text for HTML.
+
+    `fast` lets trafilatura skip its fallback extractors (about a quarter less time on HTML)."""
+    result = _from_html(document, fast) if document.media_type == "html" else _from_text(document)
     if isinstance(result, Skip):
         return result
     if not result.text.strip():
@@ -113,13 +115,13 @@ def _decode_guessing(data: bytes) -> tuple[str, str] | None:
     return None
 
 
-def _from_html(document: Document) -> Article | Skip:
+def _from_html(document: Document, fast: bool) -> Article | Skip:
     data = slim_html(document.data)
     if len(data) > MAX_HTML_BYTES:
         size = f"{len(data):,} bytes of HTML without its scripts and styles"
         message = f"{document.source}: {size} is over the {MAX_HTML_BYTES:,}-byte limit for one page."
         return Skip(document.source, "too-large", message)
-    extracted = _extract_html(data, document.url)
+    extracted = _extract_html(data, document.url, fast)
     if isinstance(extracted, Exception):
         why = f"trafilatura failed with {type(extracted).__name__}"
         return Skip(
@@ -147,12 +149,12 @@ def slim_html(data: bytes) -> bytes:
     return data if len(data) <= _SLIM_ABOVE else _BULK.sub(b"", data)
 
 
-def _extract_html(data: bytes, url: str | None) -> Any:
+def _extract_html(data: bytes, url: str | None, fast: bool) -> Any:
     """trafilatura's result (a `trafilatura.settings.Document` or None), or the exception it raised."""
     from trafilatura import bare_extraction  # imported here: slow to load and only needed for HTML
 
     try:
-        return bare_extraction(data, url=url, include_comments=False, with_metadata=True)
+        return bare_extraction(data, url=url, include_comments=False, with_metadata=True, fast=fast)
     except Exception as error:  # a malformed page must not sink the batch: it becomes a Skip
         return error
 

@@ -47,7 +47,11 @@ def main() -> None:
     help="A table per document, or one JSON object per document per line.",
 )
 @click.option("--with-text", is_flag=True, help="Also output each article's text (offsets index it).")
-@click.option("--fast", is_flag=True, help="Skip the statistical NER: faster, coarser speaker types.")
+@click.option(
+    "--fast",
+    is_flag=True,
+    help="Faster: trafilatura without fallbacks, no statistical NER (coarser speaker types).",
+)
 def extract_command(paths: tuple[str, ...], output_format: str, with_text: bool, fast: bool) -> None:
     """Extract the statements in PATH... (.txt, .html or .htm files, or directories of them)."""
     try:
@@ -125,7 +129,11 @@ def _print(renderable: object, as_json: bool) -> None:
     default=None,
     help="Extraction processes (default: one per core; 0: extract in this process).",
 )
-@click.option("--fast", is_flag=True, help="Skip the statistical NER: faster, coarser speaker types.")
+@click.option(
+    "--fast",
+    is_flag=True,
+    help="Faster: trafilatura without fallbacks, no statistical NER (coarser speaker types).",
+)
 def ingest_command(paths: tuple[str, ...], db: str, workers: int | None, fast: bool) -> None:
     """Ingest PATH... (files, directories, WARC, JSON Lines, feeds, URLs) into the store."""
     console = Console(stderr=True, highlight=False)

@@ -320,7 +320,7 @@ def _process(key: str, document: Document) -> Extracted | _Rejected | _Unable:
     if _unable is not None:
         return _Unable(key, _unable)
     try:
-        article = to_article(document)
+        article = to_article(document, fast=_fast)
         if isinstance(article, Skip):
             return _Rejected(key, article)
         print_ = fingerprint(article.text)

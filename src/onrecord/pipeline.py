@@ -15,14 +15,14 @@ ExtractResult = tuple[Article, list[Statement]] | Skip
 def extract_paths(paths: Iterable[str], fast: bool = False) -> Iterator[ExtractResult]:
     """Read every path (files and directories), clean each document and extract its statements.
 
-    `fast` extracts without the statistical NER (see `onrecord.extract`).
+    `fast` uses trafilatura's fast mode and extracts without the statistical NER.
     Yields one result per document, in input order; a bad input yields a `Skip` and the rest still runs.
     """
     for document in read_documents(paths):
         if isinstance(document, Skip):
             yield document
             continue
-        article = to_article(document)
+        article = to_article(document, fast=fast)
         if isinstance(article, Skip):
             yield article
             continue
