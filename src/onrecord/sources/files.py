@@ -9,7 +9,7 @@ import os
 import stat
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Literal
+from typing import BinaryIO, Literal
 
 from onrecord.records import Document, Skip
 
@@ -121,6 +121,19 @@ def looks_binary(data: bytes) -> bool:
     sample = data[:_SNIFF_BYTES]
     controls = sum(1 for byte in sample if (byte < 32 or byte == 127) and byte not in _TEXT_CONTROLS)
     return controls > _MAX_CONTROL_SHARE * len(sample)
+
+
+def open_stream(path: str) -> BinaryIO | Skip:
+    """The non-empty file at `path` opened for streaming, or the Skip saying why it cannot be."""
+    size = check_file(path)
+    if isinstance(size, Skip):
+        return size
+    if size == 0:
+        return Skip(path, "empty", f"{path}: the file is empty.")
+    try:
+        return open(path, "rb")  # the caller closes it
+    except OSError as error:
+        return Skip(path, "unreadable", f"{path}: cannot be read ({why(error)}).")
 
 
 def why(error: OSError) -> str:

@@ -33,17 +33,9 @@ _JSON_TYPES = {
 
 def read_jsonl(path: str, limit: int) -> Iterator[Document | Skip]:
     """One Document per line of the export at `path` that holds an article, one Skip per bad line."""
-    size = files.check_file(path)
-    if isinstance(size, Skip):
-        yield size
-        return
-    if size == 0:
-        yield Skip(path, "empty", f"{path}: the file is empty.")
-        return
-    try:
-        handle = open(path, "rb")  # noqa: SIM115 -- closed below, after the last line is read
-    except OSError as error:
-        yield Skip(path, "unreadable", f"{path}: cannot be read ({files.why(error)}).")
+    handle = files.open_stream(path)
+    if isinstance(handle, Skip):
+        yield handle
         return
     with handle:
         for number, line in enumerate(_lines(handle, limit), start=1):

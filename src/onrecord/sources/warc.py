@@ -103,17 +103,9 @@ class _Member:
 
 def read_warc(path: str, limit: int) -> Iterator[Document | Skip]:
     """One Document per HTML response record in the archive at `path`, in archive order."""
-    size = files.check_file(path)
-    if isinstance(size, Skip):
-        yield size
-        return
-    if size == 0:
-        yield Skip(path, "empty", f"{path}: the file is empty.")
-        return
-    try:
-        handle = open(path, "rb")  # noqa: SIM115 -- closed below, after the last record is read
-    except OSError as error:
-        yield Skip(path, "unreadable", f"{path}: cannot be read ({files.why(error)}).")
+    handle = files.open_stream(path)
+    if isinstance(handle, Skip):
+        yield handle
         return
     with handle:
         head = handle.read(_READ_BYTES)
