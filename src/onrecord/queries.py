@@ -104,8 +104,8 @@ class PersonStatement:
 
 
 @dataclass(frozen=True)
-class PersonRecord:
-    """One speaker's record: names, roles with dates, outlets, statements in date order."""
+class PersonHeader:
+    """Who a speaker is: names, roles with dates, outlets (the head of a person's record or page)."""
 
     id: int
     name: str
@@ -113,6 +113,12 @@ class PersonRecord:
     aliases: tuple[str, ...]
     roles: tuple[Role, ...]
     outlets: tuple[Outlet, ...]
+
+
+@dataclass(frozen=True)
+class PersonRecord(PersonHeader):
+    """One speaker's record: names, roles with dates, outlets, statements in date order."""
+
     statements: tuple[PersonStatement, ...]
 
 
@@ -129,8 +135,15 @@ def connect(db: Db) -> Iterator[sqlite3.Connection]:
         conn.close()
 
 
-_SITE = "coalesce(a.site, a.domain)"
+SITE = "coalesce(a.site, a.domain)"
+"""SQL: an article's site, or its domain when the site is unknown (articles as `a`)."""
 _APPEARANCES = "(SELECT count(*) FROM appearances p WHERE p.statement_id = s.id)"
+"""SQL: how many articles carried a statement (statements as `s`)."""
+PERSON_STATEMENTS = (
+    f"SELECT s.id, a.published, s.text, s.kind, s.cue, s.role, a.title, a.url, {SITE}, {_APPEARANCES} "
+    "FROM statements s JOIN articles a ON a.id = s.article_id "
+)
+"""SQL: the columns of `PersonStatement`, to be followed by a WHERE clause."""
 _DATE = re.compile(r"^\d{4}(-\d{2}(-\d{2})?)?$")
 
 
@@ -160,7 +173,7 @@ def search(
         marks = ", ".join("?" for _ in ranked)
         rows = conn.execute(
             f"SELECT s.id, s.text, {FTS_SNIPPET}, s.kind, s.speaker_id, coalesce(sp.name, s.speaker_name), "
-            f"s.role, s.cue, a.id, a.title, a.url, {_SITE}, a.published, {_APPEARANCES} FROM {FTS_TABLE} "
+            f"s.role, s.cue, a.id, a.title, a.url, {SITE}, a.published, {_APPEARANCES} FROM {FTS_TABLE} "
             f"JOIN statements s ON s.id = {FTS_TABLE}.rowid JOIN articles a ON a.id = s.article_id "
             "LEFT JOIN speakers sp ON sp.id = s.speaker_id "
             f"WHERE {FTS_MATCH} AND {FTS_TABLE}.rowid IN ({marks})",
@@ -257,11 +270,7 @@ def _fragments(snippet: str) -> tuple[tuple[str, bool], ...]:
 def people(db: Db, text: str | None = None, limit: int = 100) -> list[PersonSummary]:
     """Speakers (whose name or an alias contains `text`, if given), most statements first."""
     with connect(db) as conn:
-        where, params = "", []
-        if text:
-            pattern = "%" + name_key(text).replace("%", "").replace("_", "") + "%"
-            where = "WHERE sp.key LIKE ? OR sp.id IN (SELECT speaker_id FROM aliases WHERE key LIKE ?)"
-            params = [pattern, pattern]
+        where, params = name_filter(text) if text else ("", [])
         rows = conn.execute(
             "SELECT sp.id, sp.name, sp.type, coalesce(c.n, 0) AS n, coalesce(c.m, 0) FROM speakers sp "
             "LEFT JOIN (SELECT s.speaker_id, count(DISTINCT s.id) AS n, count(*) AS m FROM statements s "
@@ -277,10 +286,18 @@ def people(db: Db, text: str | None = None, limit: int = 100) -> list[PersonSumm
                 statements=row[3],
                 appearances=row[4],
                 roles=tuple(role.role for role in _roles(conn, row[0])[:3]),
-                aliases=_aliases(conn, row[0], row[1]),
+                aliases=aliases(conn, row[0], row[1]),
             )
             for row in rows
         ]
+
+
+def name_filter(text: str) -> tuple[str, list[str]]:
+    """The WHERE clause (speakers as `sp`) and parameters for speakers whose name or an alias contains
+    `text`."""
+    pattern = "%" + name_key(text).replace("%", "").replace("_", "") + "%"
+    where = "WHERE sp.key LIKE ? OR sp.id IN (SELECT speaker_id FROM aliases WHERE key LIKE ?)"
+    return where, [pattern, pattern]
 
 
 def person(db: Db, name_or_id: str, limit: int | None = None) -> PersonRecord:
@@ -295,7 +312,7 @@ def person(db: Db, name_or_id: str, limit: int | None = None) -> PersonRecord:
             id=speaker,
             name=name,
             type=kind,
-            aliases=_aliases(conn, speaker, name),
+            aliases=aliases(conn, speaker, name),
             roles=tuple(_roles(conn, speaker)),
             outlets=_outlets(conn, speaker),
             statements=_person_statements(conn, speaker, limit),
@@ -311,14 +328,15 @@ def _roles(conn: sqlite3.Connection, speaker: int) -> list[Role]:
     return [Role(*row) for row in rows]
 
 
-def _aliases(conn: sqlite3.Connection, speaker: int, name: str) -> tuple[str, ...]:
+def aliases(conn: sqlite3.Connection, speaker: int, name: str) -> tuple[str, ...]:
+    """The speaker's other names, in order, without `name`."""
     rows = conn.execute("SELECT name FROM aliases WHERE speaker_id = ? ORDER BY name", (speaker,))
     return tuple(dict.fromkeys(row[0] for row in rows if row[0] != name))
 
 
 def _outlets(conn: sqlite3.Connection, speaker: int) -> tuple[Outlet, ...]:
     rows = conn.execute(
-        f"SELECT coalesce({_SITE}, 'unknown') AS outlet, count(*) AS n FROM statements s "
+        f"SELECT coalesce({SITE}, 'unknown') AS outlet, count(*) AS n FROM statements s "
         "JOIN appearances p ON p.statement_id = s.id JOIN articles a ON a.id = p.article_id "
         "WHERE s.speaker_id = ? GROUP BY outlet ORDER BY n DESC, outlet",
         (speaker,),
@@ -330,9 +348,7 @@ def _person_statements(
     conn: sqlite3.Connection, speaker: int, limit: int | None
 ) -> tuple[PersonStatement, ...]:
     rows = conn.execute(
-        f"SELECT s.id, a.published, s.text, s.kind, s.cue, s.role, a.title, a.url, {_SITE}, "
-        f"{_APPEARANCES} FROM statements s JOIN articles a ON a.id = s.article_id "
-        "WHERE s.speaker_id = ? ORDER BY a.published IS NULL, a.published, s.id LIMIT ?",
+        PERSON_STATEMENTS + "WHERE s.speaker_id = ? ORDER BY a.published IS NULL, a.published, s.id LIMIT ?",
         (speaker, -1 if limit is None else limit),
     ).fetchall()
     return tuple(PersonStatement(*row) for row in rows)
@@ -362,7 +378,7 @@ EXPORT_COLUMNS = (
 _EXPORT_SQL = (
     "SELECT s.id, s.text, s.kind, s.cue, s.confidence, s.speaker_id, sp.name, "
     "coalesce(sp.type, s.speaker_type), s.speaker_name, s.role, a.id, a.url, a.title, "
-    f"{_SITE}, a.published, a.author, a.language, {_APPEARANCES}, "
+    f"{SITE}, a.published, a.author, a.language, {_APPEARANCES}, "
     "(SELECT p.spans FROM appearances p WHERE p.statement_id = s.id AND p.article_id = s.article_id "
     "LIMIT 1) FROM statements s JOIN articles a ON a.id = s.article_id "
     "LEFT JOIN speakers sp ON sp.id = s.speaker_id ORDER BY s.id"

@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from onrecord import queries
-from onrecord.queries import Outlet, PersonStatement, PersonSummary, Role
+from onrecord.queries import PERSON_STATEMENTS, SITE, PersonHeader, PersonStatement, PersonSummary
 from onrecord.records import Span
 from onrecord.store.names import name_key
 
@@ -96,15 +96,9 @@ class Period:
 
 
 @dataclass(frozen=True)
-class PersonView:
+class PersonView(PersonHeader):
     """A person's page: the record's header (`queries.person`), the timeline, a page of statements."""
 
-    id: int
-    name: str
-    type: str
-    aliases: tuple[str, ...]
-    roles: tuple[Role, ...]
-    outlets: tuple[Outlet, ...]
     total: int
     undated: int
     timeline: tuple[Period, ...]
@@ -127,8 +121,6 @@ class Counts:
     people: int
 
 
-_SITE = "coalesce(a.site, a.domain)"
-_APPEARANCES = "(SELECT count(*) FROM appearances p WHERE p.statement_id = s.id)"
 _MONTH = re.compile(r"\d{4}-\d{2}")
 CONTEXT_CHARS = 400
 """At most this many characters of context on either side of a statement."""
@@ -137,7 +129,7 @@ CONTEXT_CHARS = 400
 def article(conn: sqlite3.Connection, article_id: int) -> ArticleRecord:
     """The article with every statement it carries, in order of appearance; NotFound when unknown."""
     row = conn.execute(
-        f"SELECT a.id, a.title, a.url, {_SITE}, a.published, a.author, a.language, a.syndicated_from, "
+        f"SELECT a.id, a.title, a.url, {SITE}, a.published, a.author, a.language, a.syndicated_from, "
         "a.text FROM articles a WHERE a.id = ?",
         (article_id,),
     ).fetchone()
@@ -231,7 +223,7 @@ def statement(conn: sqlite3.Connection, statement_id: int) -> StatementRecord:
 
 def _appearances(conn: sqlite3.Connection, statement_id: int) -> tuple[Appearance, ...]:
     rows = conn.execute(
-        f"SELECT a.id, a.title, a.url, {_SITE}, a.published FROM appearances p "
+        f"SELECT a.id, a.title, a.url, {SITE}, a.published FROM appearances p "
         "JOIN articles a ON a.id = p.article_id WHERE p.statement_id = ? "
         "GROUP BY a.id ORDER BY a.published IS NULL, a.published, a.id",
         (statement_id,),
@@ -279,11 +271,7 @@ def list_people(
     conn: sqlite3.Connection, text: str | None = None, limit: int = 50, offset: int = 0
 ) -> list[PersonSummary]:
     """A page of speakers (whose name or alias contains `text`), most statements first."""
-    where, params = "", []
-    if text and name_key(text):
-        pattern = "%" + name_key(text).replace("%", "").replace("_", "") + "%"
-        where = "WHERE sp.key LIKE ? OR sp.id IN (SELECT speaker_id FROM aliases WHERE key LIKE ?)"
-        params = [pattern, pattern]
+    where, params = queries.name_filter(text) if text and name_key(text) else ("", [])
     rows = conn.execute(
         "SELECT sp.id, sp.name, sp.type, n FROM speakers sp JOIN (SELECT speaker_id, count(*) AS n "
         "FROM statements WHERE speaker_id IS NOT NULL GROUP BY speaker_id) c ON c.speaker_id = sp.id "
@@ -302,7 +290,6 @@ def _summary(conn: sqlite3.Connection, row: Sequence[Any]) -> PersonSummary:
     roles = conn.execute(
         "SELECT role FROM roles WHERE speaker_id = ? ORDER BY mentions DESC, first_seen LIMIT 3", (row[0],)
     ).fetchall()
-    aliases = conn.execute("SELECT name FROM aliases WHERE speaker_id = ? ORDER BY name", (row[0],))
     return PersonSummary(
         id=row[0],
         name=row[1],
@@ -310,7 +297,7 @@ def _summary(conn: sqlite3.Connection, row: Sequence[Any]) -> PersonSummary:
         statements=row[3],
         appearances=appearances,
         roles=tuple(r[0] for r in roles),
-        aliases=tuple(dict.fromkeys(a[0] for a in aliases if a[0] != row[1])),
+        aliases=queries.aliases(conn, row[0], row[1]),
     )
 
 
@@ -346,9 +333,7 @@ def _person_statements(conn: sqlite3.Connection, ids: list[int]) -> tuple[Person
     if not ids:
         return ()
     rows = conn.execute(
-        f"SELECT s.id, a.published, s.text, s.kind, s.cue, s.role, a.title, a.url, {_SITE}, {_APPEARANCES} "
-        "FROM statements s JOIN articles a ON a.id = s.article_id "
-        f"WHERE s.id IN ({', '.join('?' * len(ids))})",
+        PERSON_STATEMENTS + f"WHERE s.id IN ({', '.join('?' * len(ids))})",
         ids,
     ).fetchall()
     by_id = {row[0]: PersonStatement(*row) for row in rows}
@@ -358,7 +343,7 @@ def _person_statements(conn: sqlite3.Connection, ids: list[int]) -> tuple[Person
 def recent_articles(conn: sqlite3.Connection, limit: int = 10) -> list[ArticleSummary]:
     """The newest articles (by publication date, then by when they were stored; undated ones last)."""
     columns = (
-        f"a.id, a.title, {_SITE}, a.published, (SELECT count(*) FROM appearances p WHERE p.article_id = a.id)"
+        f"a.id, a.title, {SITE}, a.published, (SELECT count(*) FROM appearances p WHERE p.article_id = a.id)"
     )
     rows = conn.execute(
         f"SELECT {columns} FROM articles a WHERE a.published IS NOT NULL "
