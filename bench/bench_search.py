@@ -20,37 +20,17 @@ import tempfile
 import time
 from datetime import date, timedelta
 
+import synthetic
 from onrecord import queries
 from onrecord.store import open_store
 
-SYLLABLES = [
-    "ka",
-    "lo",
-    "mi",
-    "ren",
-    "sta",
-    "vo",
-    "dun",
-    "bel",
-    "tra",
-    "qui",
-    "zor",
-    "ham",
-    "pel",
-    "ost",
-    "wyn",
-]
 FUNCTION_WORDS = 100
 """The commonest generated words play the part of "the", "of", "said": in most statements, seldom searched
 alone. Queries draw their words from the rest; the 20 commonest are timed apart, as a worst case."""
 
 
 def vocabulary(size: int, seed: int) -> list[str]:
-    pick = random.Random(seed)
-    words: set[str] = set()
-    while len(words) < size:
-        words.add("".join(pick.choice(SYLLABLES) for _ in range(pick.randint(2, 4))))
-    return sorted(words)
+    return synthetic.words(size, random.Random(seed))
 
 
 def build(path: str, statements: int, seed: int = 7) -> list[str]:

@@ -41,6 +41,7 @@ from urllib.parse import urlencode
 
 import httpx
 
+import synthetic
 from onrecord.records import Article, Span, Speaker, Statement
 from onrecord.store import open_store
 from onrecord.store.dedup import fingerprint
@@ -48,35 +49,11 @@ from onrecord.store.writer import Extracted, store_article
 from onrecord.web import create_app
 from onrecord.web.db import CACHE_ENTRIES
 
-SYLLABLES = [
-    "ka",
-    "lo",
-    "mi",
-    "ren",
-    "sta",
-    "vo",
-    "dun",
-    "bel",
-    "tra",
-    "qui",
-    "zor",
-    "ham",
-    "pel",
-    "ost",
-    "wyn",
-]
 ROLES = ["minister", "mayor", "spokesperson", "senator", "director", "chair", "analyst", "governor"]
 CUES = ["said", "told reporters", "added", "warned", "insisted"]
 STATEMENTS_PER_ARTICLE = 5
 MAX_SECONDS = 120
 HOST = "127.0.0.1"
-
-
-def words(count: int, pick: random.Random) -> list[str]:
-    made: set[str] = set()
-    while len(made) < count:
-        made.add("".join(pick.choice(SYLLABLES) for _ in range(pick.randint(2, 4))))
-    return sorted(made)
 
 
 @dataclass
@@ -125,8 +102,8 @@ class Generator:
 def build(path: str, statements: int, seed: int = 7) -> None:
     """A store of `statements` generated statements at `path`, written with the library's writer."""
     pick = random.Random(seed)
-    vocabulary = words(5000, pick)
-    names = words(1400, pick)
+    vocabulary = synthetic.words(5000, pick)
+    names = synthetic.words(1400, pick)
     speakers = [
         (f"{names[2 * i].title()} {names[2 * i + 1].title()}", pick.choice(ROLES)) for i in range(600)
     ]
