@@ -24,7 +24,8 @@ import httpx
 import pytest
 from playwright.sync_api import Browser, ConsoleMessage, Dialog, Page, expect, sync_playwright
 
-from web_store import Ids, build_store
+import web_store
+from web_store import Ids
 
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = [
@@ -37,6 +38,9 @@ CHROMIUM_ARGS = [
 ]
 ARTIFACTS = Path(__file__).resolve().parent.parent / "test-artifacts"
 START_SECONDS = 30
+
+store = web_store.store  # the test store and its ids, as module fixtures
+ids = web_store.ids
 
 
 def _chromium() -> Path:
@@ -92,17 +96,6 @@ def _wait_until_up(server: subprocess.Popen[bytes], base: str, log: Path) -> Non
     pytest.fail(
         f"`onrecord serve` did not answer on {base} within {START_SECONDS} s: {log.read_text()[-2000:]}"
     )
-
-
-@pytest.fixture(scope="module")
-def store(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Ids]:
-    path = tmp_path_factory.mktemp("browser") / "record.db"
-    return path, build_store(str(path))
-
-
-@pytest.fixture(scope="module")
-def ids(store: tuple[Path, Ids]) -> Ids:
-    return store[1]
 
 
 @pytest.fixture(scope="module")

@@ -13,6 +13,7 @@ from typing import Any
 import pytest
 from fastapi.testclient import TestClient
 
+import web_store
 from onrecord.store import open_store
 from onrecord.web import create_app
 from onrecord.web.app import CONTENT_SECURITY_POLICY
@@ -42,16 +43,8 @@ FARES = Story(
     published="2024-06-02",
 )
 
-
-@pytest.fixture(scope="module")
-def store(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Ids]:
-    path = tmp_path_factory.mktemp("web") / "record.db"
-    return path, build_store(str(path))
-
-
-@pytest.fixture(scope="module")
-def ids(store: tuple[Path, Ids]) -> Ids:
-    return store[1]
+store = web_store.store  # the test store and its ids, as module fixtures
+ids = web_store.ids
 
 
 @pytest.fixture(scope="module")

@@ -9,6 +9,9 @@ import hashlib
 import re
 import sqlite3
 from dataclasses import dataclass, field
+from pathlib import Path
+
+import pytest
 
 from onrecord.records import Article, Span, Speaker, SpeakerType, Statement, StatementKind
 from onrecord.store import open_store
@@ -238,3 +241,16 @@ def build_store(path: str) -> Ids:
     finally:
         conn.close()
     return Ids(articles, statements, people)
+
+
+@pytest.fixture(scope="module")
+def store(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Ids]:
+    """A fixture: the test store, built once per test module that imports it; its path and ids."""
+    path = tmp_path_factory.mktemp("web") / "record.db"
+    return path, build_store(str(path))
+
+
+@pytest.fixture(scope="module")
+def ids(store: tuple[Path, Ids]) -> Ids:
+    """A fixture: the ids in the `store` fixture's store."""
+    return store[1]
