@@ -72,18 +72,21 @@ class Story:
     source: str = field(default="")
 
 
+MAYOR_ON_PIER = Said(
+    ("We cannot let the pier fall into the sea,", "The ferries need it by June."),
+    "Odile Brandt",
+    "Mayor Odile Brandt",
+    "said",
+    "Mayor",
+)
+"""The mayor's quote, carried by the pier story and by its syndicated copy."""
+
 STORIES = (
     Story(
         "pier",
         PIER,
         (
-            Said(
-                ("We cannot let the pier fall into the sea,", "The ferries need it by June."),
-                "Odile Brandt",
-                "Mayor Odile Brandt",
-                "said",
-                "Mayor",
-            ),
+            MAYOR_ON_PIER,
             Said(
                 ("the work would cost about four million euros",),
                 "Odile Brandt",
@@ -101,15 +104,7 @@ STORIES = (
     Story(
         "copy",
         PIER_COPY,
-        (
-            Said(
-                ("We cannot let the pier fall into the sea,", "The ferries need it by June."),
-                "Odile Brandt",
-                "Mayor Odile Brandt",
-                "said",
-                "Mayor",
-            ),
-        ),
+        (MAYOR_ON_PIER,),
         title="Pier to be rebuilt, council decides",
         url="https://wire.example/2024/pier",
         site="Northern Wire",
