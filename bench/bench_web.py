@@ -43,7 +43,7 @@ import httpx
 
 import synthetic
 from onrecord.records import Article, Span, Speaker, Statement
-from onrecord.store import open_store
+from onrecord.store import open_store, optimize
 from onrecord.store.dedup import fingerprint
 from onrecord.store.writer import Extracted, store_article
 from onrecord.web import create_app
@@ -143,6 +143,7 @@ def build(path: str, statements: int, seed: int = 7) -> None:
             conn.execute("BEGIN")
     conn.execute("COMMIT")
     conn.execute("INSERT INTO statements_fts(statements_fts) VALUES ('optimize')")
+    optimize(conn)  # as `onrecord ingest` does at its end
     conn.close()
 
 

@@ -27,7 +27,7 @@ from onrecord.articles import to_article
 from onrecord.extraction import extract
 from onrecord.records import Document, Skip
 from onrecord.sources import read_documents
-from onrecord.store import open_reader, open_store
+from onrecord.store import open_reader, open_store, optimize
 from onrecord.store.dedup import fingerprint
 from onrecord.store.writer import (
     Extracted,
@@ -143,6 +143,8 @@ def ingest(
         _start_inline(conn, fast)
     try:
         _drive(paths, workers, db_path, writer, fast)
+        writer.commit()
+        optimize(conn)
     except BrokenProcessPool as error:
         raise IngestError(
             "a worker process died (out of memory?); everything stored so far is kept, rerun to resume."

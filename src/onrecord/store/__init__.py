@@ -5,6 +5,14 @@ through `store.identity`, user corrections through `store.corrections`. Queries 
 """
 
 from onrecord.store.corrections import Correction, merge_people, split_person
-from onrecord.store.sqlite import StoreError, open_reader, open_store
+from onrecord.store.sqlite import StoreError, open_reader, open_store, optimize
 
-__all__ = ["Correction", "StoreError", "merge_people", "open_reader", "open_store", "split_person"]
+__all__ = [
+    "Correction",
+    "StoreError",
+    "merge_people",
+    "open_reader",
+    "open_store",
+    "optimize",
+    "split_person",
+]

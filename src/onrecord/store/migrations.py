@@ -133,7 +133,14 @@ CREATE TRIGGER statements_fts_update AFTER UPDATE OF text ON statements BEGIN
 END;
 """
 
-MIGRATIONS: tuple[str, ...] = (SCHEMA_1,)
+SCHEMA_2 = """
+CREATE INDEX statements_speaker_article ON statements(speaker_id, article_id);
+CREATE INDEX appearances_statement_article ON appearances(statement_id, article_id);
+CREATE INDEX articles_dates ON articles(id, published, site, domain);
+"""
+"""Covering indexes for a person's page: their statements' dates and outlets without reading article text."""
+
+MIGRATIONS: tuple[str, ...] = (SCHEMA_1, SCHEMA_2)
 """Script i (0-based) takes a store from version i to i + 1. Append, never edit a released script."""
 
 LATEST = len(MIGRATIONS)
