@@ -22,20 +22,23 @@ def cue_class(token: Token) -> str | None:
 
 
 def phrase_class(token: Token) -> str | None:
-    for words, cls in lexicon().phrases.get(token.lemma_.lower(), ()):
-        following = [t.lower_ for t in token.doc[token.i + 1 : token.i + 1 + len(words)]]
-        if following == list(words):
-            return cls
-    return None
+    """The class of the multi-word cue starting at `token` (`made it clear`), or None."""
+    match = _phrase(token)
+    return match[1] if match else None
 
 
 def phrase_end(token: Token) -> int:
     """Token index just past the cue: `made it clear` ends after `clear`."""
-    for words, _ in lexicon().phrases.get(token.lemma_.lower(), ()):
+    match = _phrase(token)
+    return token.i + 1 + (len(match[0]) if match else 0)
+
+
+def _phrase(token: Token) -> tuple[tuple[str, ...], str] | None:
+    for words, cls in lexicon().phrases.get(token.lemma_.lower(), ()):
         following = [t.lower_ for t in token.doc[token.i + 1 : token.i + 1 + len(words)]]
         if following == list(words):
-            return token.i + 1 + len(words)
-    return token.i + 1
+            return words, cls
+    return None
 
 
 def subject_of(verb: Token) -> Token | None:
