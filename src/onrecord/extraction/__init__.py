@@ -7,7 +7,7 @@ import hashlib
 from spacy.tokens import Doc
 
 from onrecord.extraction.candidates import Candidate
-from onrecord.extraction.direct import direct_candidates, headline_candidates
+from onrecord.extraction.direct import direct_candidates, headline_candidates, inside_mask
 from onrecord.extraction.indirect import indirect_candidates
 from onrecord.extraction.nlp import parse
 from onrecord.extraction.quotes import Quote, find_quotes
@@ -45,10 +45,8 @@ def _local_quotes(quotes: list[Quote], base: int, length: int) -> list[Quote]:
 
 
 def _candidates(doc: Doc, quotes: list[Quote]) -> list[Candidate]:
-    from onrecord.extraction.direct import _inside_mask
-
-    inside = _inside_mask(doc, quotes)
-    direct = direct_candidates(doc, quotes)
+    inside = inside_mask(doc, quotes)
+    direct = direct_candidates(doc, quotes, inside)
     taken = {c.cue for c in direct if c.cue is not None}
     indirect = [c for c in indirect_candidates(doc, inside) if c.cue not in taken]
     return [c for c in direct if not _within_any(c, indirect)] + indirect + headline_candidates(doc)

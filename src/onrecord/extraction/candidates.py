@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from spacy.tokens import Span as SpacySpan
 
@@ -14,4 +14,3 @@ class Candidate:
     cue: tuple[int, int] | None
     source: SpacySpan | None
     confidence: float
-    quote_ids: set[int] = field(default_factory=set)

@@ -16,26 +16,24 @@ SENTENCE_END = ".?!…"
 LEAD_IN = set(",:—–-")
 
 
-def direct_candidates(doc: Doc, quotes: list[Quote]) -> list[Candidate]:
-    """One candidate per quote that reads as a statement; split quotes are merged into one."""
-    inside = _inside_mask(doc, quotes)
+def direct_candidates(doc: Doc, quotes: list[Quote], inside: list[bool]) -> list[Candidate]:
+    """One candidate per quote that reads as a statement; split quotes are merged into one.
+
+    `inside` marks the tokens within quotation marks (`inside_mask`)."""
     found: list[Candidate] = []
-    for number, quote in enumerate(quotes):
+    for quote in quotes:
         if not _is_statement_shaped(text_of(doc), quote):
             continue
         candidate = _attribute(doc, quote, inside)
         previous = found[-1] if found else None
         if candidate is not None and previous is not None and _same_cue(previous, candidate):
             previous.content.extend(quote.segments)
-            previous.quote_ids.add(number)
             continue
         if candidate is None:
             if previous is not None and _continues(doc, previous, quote):
                 previous.content.extend(quote.segments)
-                previous.quote_ids.add(number)
                 continue
             candidate = _from_context(doc, quote, previous)
-        candidate.quote_ids.add(number)
         found.append(candidate)
     return found
 
@@ -45,7 +43,7 @@ def _same_cue(previous: Candidate, candidate: Candidate) -> bool:
     return previous.kind == "direct" and previous.cue is not None and previous.cue == candidate.cue
 
 
-def _inside_mask(doc: Doc, quotes: list[Quote]) -> list[bool]:
+def inside_mask(doc: Doc, quotes: list[Quote]) -> list[bool]:
     mask = [False] * len(doc)
     for quote in quotes:
         for start, end in quote.segments:
