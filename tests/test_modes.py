@@ -1,4 +1,4 @@
-"""`fast` mode (simpler NER and POS) finds nearly the statements of the default mode, names resolved."""
+"""`fast` mode (rules only, simpler NER and POS): the default mode keeps its statements; names resolved."""
 
 from __future__ import annotations
 
@@ -18,11 +18,18 @@ def _contents(statements: list[onrecord.Statement]) -> list[tuple[tuple[int, int
 
 
 @pytest.mark.parametrize("path", SAMPLES, ids=lambda p: p.name)
-def test_fast_mode_finds_nearly_the_same_statements(path: Path) -> None:
+def test_the_default_mode_keeps_what_the_fast_mode_finds(path: Path) -> None:
+    """The tagger adds statements and may redraw reported speech's boundaries, but drops none."""
     text = path.read_text(encoding="utf-8")
-    default, fast = set(_contents(onrecord.extract(text))), set(_contents(onrecord.extract(text, fast=True)))
-    assert default, "the sample should hold statements"
-    assert len(default & fast) >= 0.9 * max(len(default), len(fast))
+    default, fast = _contents(onrecord.extract(text)), _contents(onrecord.extract(text, fast=True))
+    assert fast, "the sample should hold statements"
+    kept = [f for f in fast if any(_overlap(f, d) for d in default)]
+    assert len(kept) >= 0.9 * len(fast)
+    assert len(default) >= len(fast)
+
+
+def _overlap(a: tuple[tuple[int, int], ...], b: tuple[tuple[int, int], ...]) -> bool:
+    return a[0][0] < b[-1][1] and b[0][0] < a[-1][1]
 
 
 def test_fast_mode_resolves_names_without_ner() -> None:

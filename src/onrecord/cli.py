@@ -17,7 +17,7 @@ from rich.console import Console
 
 from onrecord import queries
 from onrecord.evaluation import polnear
-from onrecord.extraction import extract
+from onrecord.extraction import ModelError, extract, mode
 from onrecord.ingest import IngestError, ingest
 from onrecord.output import jsonl_line, statements_table
 from onrecord.pipeline import ExtractResult, extract_paths
@@ -50,16 +50,28 @@ def main() -> None:
 @click.option(
     "--fast",
     is_flag=True,
-    help="Faster: trafilatura without fallbacks, no statistical NER (coarser speaker types).",
+    help="Faster: rules only (no attribution tagger, no statistical NER), trafilatura without fallbacks.",
 )
 def extract_command(paths: tuple[str, ...], output_format: str, with_text: bool, fast: bool) -> None:
     """Extract the statements in PATH... (.txt, .html or .htm files, or directories of them)."""
+    _announce_mode(fast, quiet=output_format == "jsonl")
     try:
         skipped = _write_results(extract_paths(paths, fast), output_format, with_text)
     except BrokenPipeError:  # e.g. `onrecord extract ... | head`: stop quietly
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         sys.exit(EXIT_SKIPPED)
     sys.exit(EXIT_SKIPPED if skipped else EXIT_OK)
+
+
+def _announce_mode(fast: bool, quiet: bool = False) -> str:
+    """Say on stderr which extractor runs (unless `quiet`); exit with one sentence when a model is missing."""
+    try:
+        described = f"onrecord: extraction mode: {mode(fast)}"
+    except ModelError as error:
+        _fail(str(error))
+    if not quiet:
+        click.echo(described, err=True)
+    return described
 
 
 def _write_results(results: Iterable[ExtractResult], output_format: str, with_text: bool) -> int:
@@ -132,10 +144,11 @@ def _print(renderable: object, as_json: bool) -> None:
 @click.option(
     "--fast",
     is_flag=True,
-    help="Faster: trafilatura without fallbacks, no statistical NER (coarser speaker types).",
+    help="Faster: rules only (no attribution tagger, no statistical NER), trafilatura without fallbacks.",
 )
 def ingest_command(paths: tuple[str, ...], db: str, workers: int | None, fast: bool) -> None:
     """Ingest PATH... (files, directories, WARC, JSON Lines, feeds, URLs) into the store."""
+    described = _announce_mode(fast, quiet=True)
     console = Console(stderr=True, highlight=False)
     try:
         with IngestProgress(console) as progress:
@@ -145,6 +158,7 @@ def ingest_command(paths: tuple[str, ...], db: str, workers: int | None, fast: b
     except KeyboardInterrupt:
         _fail("interrupted; everything committed is kept, and a rerun resumes.", EXIT_INTERRUPTED)
     Console(highlight=False).print(ingest_table(summary, db))
+    click.echo(described, err=True)
     sys.exit(EXIT_SKIPPED if summary.skipped_total else EXIT_OK)
 
 
@@ -284,9 +298,10 @@ def evaluate_group() -> None:
 @evaluate_group.command(name="polnear")
 @click.argument("split_dir", type=click.Path(file_okay=False, path_type=Path))
 @click.option("--json", "as_json", is_flag=True, help="Print the scores as one JSON object.")
-@click.option("--fast", is_flag=True, help="Score the fast mode (no statistical NER).")
+@click.option("--fast", is_flag=True, help="Score the fast mode (rules only).")
 def eval_polnear(split_dir: Path, as_json: bool, fast: bool) -> None:
     """Score extraction on a PolNeAR split directory (e.g. ../shared/polnear/dev) by the recipe."""
+    _announce_mode(fast)
     try:
         scores = polnear.evaluate(split_dir, partial(extract, fast=fast))
     except polnear.PolnearError as error:

@@ -24,7 +24,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from onrecord.articles import to_article
-from onrecord.extraction import extract
+from onrecord.extraction import ModelError, extract, mode
 from onrecord.records import Document, Skip
 from onrecord.sources import read_documents
 from onrecord.store import open_reader, open_store, optimize
@@ -135,6 +135,10 @@ def ingest(
     `fast`: extract without the statistical NER (see `onrecord.extract`).
     Raises StoreError when `db_path` is not a usable store, IngestError when a worker process dies.
     """
+    try:
+        mode(fast)
+    except ModelError as error:
+        raise IngestError(str(error)) from error
     conn = open_store(db_path)
     counts = _Counts()
     writer = _Writer(conn, counts, progress or (lambda summary: None), on_skip or (lambda skip: None))

