@@ -328,6 +328,8 @@ def serve_command(db: str, host: str, port: int, allow_ingest: bool, token: str 
     """Serve the store as web pages and a JSON API (read-only unless --allow-ingest)."""
     if allow_ingest and not token:
         raise click.UsageError("--allow-ingest needs --token (or the environment variable ONRECORD_TOKEN).")
+    if allow_ingest:
+        _announce_mode(fast=False)
     from onrecord.web import serve  # imported here: only this command needs the web stack
 
     if not os.path.exists(db) and not allow_ingest:

@@ -16,16 +16,14 @@ CLAUSE_LABELS = frozenset({"ROOT", "ccomp", "xcomp", "parataxis", "advcl", "relc
 
 def feature_doc(doc: Doc) -> Doc:
     """A copy of `doc` with words, spaces, fine tags and syntax features only (no sentences, no entities)."""
-    copy = Doc(
+    return Doc(
         doc.vocab,
         words=[t.text for t in doc],
         spaces=[bool(t.whitespace_) for t in doc],
         tags=[t.tag_ or "_" for t in doc],
         lemmas=[_syntax(t) for t in doc],
+        morphs=[f"Gov={_governor(t)}" for t in doc],
     )
-    for token, original in zip(copy, doc, strict=True):
-        token.set_morph(f"Gov={_governor(original)}")  # type: ignore[attr-defined]
-    return copy
 
 
 def _syntax(token: Token) -> str:

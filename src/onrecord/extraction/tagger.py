@@ -164,7 +164,7 @@ def _candidate(
     doc: Doc, content: Tagged, chars: tuple[int, int], tagged: list[Tagged], inside: list[bool]
 ) -> Candidate:
     cue = _nearest(content, tagged, "CUE")
-    source = _cue_subject(doc, cue) or _as_span(doc, _nearest(content, tagged, "SOURCE"))
+    source = _cue_subject(doc, cue) or _as_span(doc, _nearest(cue or content, tagged, "SOURCE"))
     quoted = [inside[t.i] for t in doc[content.start : content.end] if not t.is_space]
     kind = "direct" if quoted and all(quoted) else "mixed" if any(quoted) else "indirect"
     return Candidate(
@@ -185,11 +185,16 @@ def _nearest(content: Tagged, tagged: list[Tagged], label: str) -> Tagged | None
 
 
 def _cue_subject(doc: Doc, cue: Tagged | None) -> SpacySpan | None:
-    """The subject of the tagger's cue when the cue is a verb (`he` in `he told reporters`)."""
+    """Who the tagger's cue belongs to by the parse: a verb's subject (`he` in `he told reporters`), a
+    noun's possessor (`Trump's` in `Trump's claim that`)."""
     if cue is None:
         return None
-    verbs = [t for t in doc[cue.start : cue.end] if t.pos_ in ("VERB", "AUX")]
-    subject = subject_of(verbs[0]) if verbs else None
+    words = doc[cue.start : cue.end]
+    verbs = [t for t in words if t.pos_ in ("VERB", "AUX")]
+    if verbs:
+        subject = subject_of(verbs[0])
+    else:
+        subject = next((c for c in words.root.children if c.dep_ == "poss"), None)
     return doc[subject.i : subject.i + 1] if subject is not None else None
 
 
