@@ -865,6 +865,20 @@ SPEAKER_RESOLUTION = [
         mention="Ms. Okafor",
     ),
     case(
+        "description-matches-either-role-paragraphs-later",
+        (
+            "Retired general Mark Halloran, a former NATO commander, joined the delegation in Chisinau.\n\n"
+            "The talks lasted four hours.\n\n"
+            "The former general said the plan was too slow."
+        ),
+        "the plan was too slow",
+        "Mark Halloran",
+        "indirect",
+        cue="said",
+        mention="The former general",
+        role="former NATO commander",
+    ),
+    case(
         "the-minister-to-full-name",
         (
             "Transport Minister Elin Sahlberg visited the flooded rail depot on Friday. "

@@ -4,7 +4,7 @@
 
 Gold relations are missed (no prediction overlaps them at all, or one does with Jaccard < 0.5), found with
 the wrong speaker, or found with a name that fails the recipe's last-word test; predictions that match no
-gold relation are counted by where they came from (confidence 0.6: only the tagger found them).
+gold relation are counted by where they came from (confidence 0.55: only the tagger found them).
 """
 
 from __future__ import annotations
@@ -25,9 +25,9 @@ from onrecord.evaluation.polnear import (
     speaker_correct,
 )
 from onrecord.extraction import extract
+from onrecord.extraction.tagger import TAGGER_CONFIDENCE
 from onrecord.records import Statement
 
-TAGGER_ONLY = 0.6
 APPOSITIVE_WORDS = (",", "(", " who ", " of ", " at ", " for ", " from ")
 
 
@@ -54,7 +54,7 @@ def count_document(document: GoldDocument, predictions: list[Statement], counts:
             counts[f"missed/{'boundaries (Jaccard < 0.5)' if touched else 'no overlap'}/{kind}"] += 1
     for p, statement in enumerate(predictions):
         if p not in matched_predictions:
-            origin = "tagger only" if statement.confidence == TAGGER_ONLY else "rules"
+            origin = "tagger only" if statement.confidence == TAGGER_CONFIDENCE else "rules"
             counts[f"false positive/{origin}"] += 1
     for g, p in pairs:
         counts[_speaker_category(text, document, g, predictions[p])] += 1

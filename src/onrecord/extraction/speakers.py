@@ -29,6 +29,7 @@ class Mention:
     start: int
     subject: bool
     pronoun: str | None = None
+    described: str = ""  # every role word written next to the name, lower-cased
 
 
 class Entities:
@@ -113,13 +114,13 @@ class Entities:
             if noun in org.name.lower().split():
                 return org.name, org.type
         for mention in reversed([m for m in self.mentions if m.start < at and m.type == "person"]):
-            role = (mention.role or "").lower()
+            role = mention.described
             if noun in role.split() or (noun.endswith("year-old") or noun == "old"):
                 return self.canonical(mention.name, at), "person"
         later = [m for m in self.mentions if m.type == "person"]
         if later and later[0].start > at:  # a headline: nobody is named yet, the story names them later
             for mention in later:
-                if noun in (mention.role or "").lower().split():
+                if noun in mention.described.split():
                     return self.canonical(mention.name, mention.start), "person"
         return text or None, "unknown"
 
@@ -184,6 +185,7 @@ def _mention(ent: SpacySpan, base: int) -> Mention:
             base + ent.start_char,
             _is_subject(ent),
             _title_pronoun(ent),
+            _descriptions(ent),
         )
     return Mention(ent.text, _org_type(ent.text), None, base + ent.start_char, _is_subject(ent))
 
@@ -205,13 +207,28 @@ def _is_subject(ent: SpacySpan) -> bool:
 
 
 def _role_of(ent: SpacySpan) -> str | None:
-    """Title words before the name ("French President Emmanuel Macron") or an appositive after it."""
+    """An appositive after the name ("Mark Halloran, a former NATO commander"), else the title words
+    before it ("French President Emmanuel Macron")."""
+    return _appositive_role(ent) or _premodifier_role(ent)
+
+
+def _descriptions(ent: SpacySpan) -> str:
+    """Every word that describes the person where they are named, lower-cased: both kinds of role."""
+    return " ".join(r for r in (_appositive_role(ent), _premodifier_role(ent)) if r).lower()
+
+
+def _appositive_role(ent: SpacySpan) -> str | None:
     root = ent.root
     for child in root.children:
         if child.dep_ == "appos" and child.i > root.i and child.pos_ in ("NOUN", "PROPN"):
             return _strip_determiner(_noun_phrase(child, keep_clauses=False).text) or None
     if root.dep_ == "appos" and root.head.pos_ == "NOUN":
         return _strip_determiner(_noun_phrase(root.head, keep_clauses=False).text[: ent.start_char]) or None
+    return None
+
+
+def _premodifier_role(ent: SpacySpan) -> str | None:
+    root = ent.root
     left = [t for t in root.subtree if t.i < ent.start and t.dep_ not in ("det", "punct", "poss", "case")]
     while left and (left[0].pos_ in ("ADP", "CCONJ", "DET") or left[0].lower_ in ("former",)):
         left = left[1:]
