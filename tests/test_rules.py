@@ -390,6 +390,22 @@ DIRECT_QUOTES = [
 # --------------------------------------------------------------------------------------------------
 INDIRECT_SPEECH = [
     case(
+        "passive-cue-the-agent-speaks",
+        "The mayor was told by the city auditors that the budget was short by four million.",
+        "that the budget was short by four million",
+        "city auditors",
+        "indirect",
+        mention="the city auditors",
+    ),
+    case(
+        "passive-cue-without-agent-has-no-speaker",
+        "The mayor was told that the budget was short by four million.",
+        "that the budget was short by four million",
+        None,
+        "indirect",
+        cue="was told",
+    ),
+    case(
         "said-that",
         "Health Minister Sara Lindgren said that hospital waiting lists would fall by a third next year.",
         "that hospital waiting lists would fall by a third next year",

@@ -46,6 +46,11 @@ def subject_of(verb: Token) -> Token | None:
     current = verb
     for _ in range(4):
         subjects = [c for c in current.children if c.dep_ in SUBJECTS]
+        if current is verb and any(c.dep_ == "nsubjpass" for c in subjects):
+            # `He was told that …`, `The vote is expected to …`: the grammatical subject is not the
+            # speaker; the agent is (`was criticised by the union`), when there is one.
+            agents = [g for c in verb.children if c.dep_ == "agent" for g in c.children if g.dep_ == "pobj"]
+            return agents[0] if agents else None
         if subjects:
             # `VARNHOLM, March 12 (Nordline) – Minister X said`: the subject nearest the verb wins.
             before = [c for c in subjects if c.i < current.i]

@@ -66,7 +66,7 @@ def _write_record(polnear: Path, counts: dict[str, int], best: Path, seconds: fl
             split: {"articles": n, "sha256": _tree_digest(polnear / split)} for split, n in counts.items()
         },
         "spacy": spacy.about.__version__,
-        "dev_scores": {k: round(v, 4) for k, v in meta["performance"].items() if k in ("ents_f", "ents_p", "ents_r")},
+        "dev_scores": {k: round(meta["performance"][k], 4) for k in ("ents_f", "ents_p", "ents_r")},
         "training_minutes": round(seconds / 60, 1),
         "sha256": {p.name: sha256(p) for p in artefact_files(ARTEFACT)},
     }
