@@ -350,7 +350,6 @@ DIRECT_QUOTES = [
         "The money is simply gone",
         "Ruth Okafor",
         "direct",
-        known_failure="attribution in a following sentence without a cue verb is not recognised",
     ),
     case(
         "multi-paragraph-quote",

@@ -111,8 +111,9 @@ def combine(doc: Doc, tagged: list[Tagged], rules: list[Candidate], inside: list
     """The rule candidates, then a candidate for each tagger content span that overlaps none of them.
 
     Reported speech takes the tagger's boundaries where they differ (it learnt where clauses end better
-    than the parse shows); quotations keep the quotation marks'. A rule candidate the tagger saw no
-    content in is kept at half its confidence.
+    than the parse shows); quotations keep the quotation marks'. A rule candidate with no source takes the
+    source the tagger marked beside the same statement. A rule candidate the tagger saw no content in is
+    kept at half its confidence.
     """
     contents = [(_chars(doc, t), t) for t in tagged if t.label == "CONTENT"]
     adopted: set[tuple[int, int]] = set()
@@ -126,6 +127,9 @@ def combine(doc: Doc, tagged: list[Tagged], rules: list[Candidate], inside: list
         if candidate.kind != "direct" and agrees and best not in adopted:
             candidate.content = [best]
             adopted.add(best)
+        if candidate.source is None and agrees:
+            span = next(t for chars, t in contents if chars == best)
+            candidate.source = _as_span(doc, _nearest(span, tagged, "SOURCE"))
     added = [
         (_candidate(doc, span, chars, tagged, inside), span)
         for chars, span in contents
