@@ -894,6 +894,19 @@ SPEAKER_RESOLUTION = [
         role="former NATO commander",
     ),
     case(
+        "they-to-the-group-named-last",
+        (
+            "The Harbour Authority published its traffic figures on Monday.\n\n"
+            "Ferry operators from the northern islands met the minister later. "
+            "They said the new timetable was unworkable."
+        ),
+        "the new timetable was unworkable",
+        "Ferry operators from the northern islands",
+        "indirect",
+        cue="said",
+        mention="They",
+    ),
+    case(
         "the-minister-to-full-name",
         (
             "Transport Minister Elin Sahlberg visited the flooded rail depot on Friday. "

@@ -37,12 +37,16 @@ class Entities:
 
     def __init__(self) -> None:
         self.mentions: list[Mention] = []
+        self.groups: list[tuple[int, SpacySpan]] = []  # plural subjects, for `they`: (offset, phrase)
         self._pronouns: dict[str, str | None] = {}
 
     def add_doc(self, doc: Doc, base: int) -> None:
         for ent in doc.ents:
             if ent.label_ == "PERSON" or ent.label_ in ORG_LABELS:
                 self.mentions.append(_mention(ent, base))
+        for token in doc:
+            if token.dep_ == "nsubj" and token.tag_ in ("NNS", "NNPS"):
+                self.groups.append((base + token.idx, _noun_phrase(token)))
 
     def resolve(self, source: SpacySpan | None, base: int) -> Speaker:
         if source is None:
@@ -78,6 +82,9 @@ class Entities:
         if word == "they":
             wanted = "organization"
         before = [m for m in self.mentions if m.start < at and m.type == wanted]
+        groups = [(start, phrase) for start, phrase in self.groups if start < at]
+        if word == "they" and groups and (not before or groups[-1][0] > before[-1].start):
+            return self._who(groups[-1][1], groups[-1][0])  # `Officials … met the delegation. They said`
         if not before:
             return None, "person" if wanted == "person" else "unknown"
         if word in GENDERED:
