@@ -907,6 +907,19 @@ SPEAKER_RESOLUTION = [
         mention="They",
     ),
     case(
+        "description-picks-the-role-that-matches-best",
+        (
+            "Republican presidential nominee Donald Trump and Democratic vice presidential nominee Tim Kaine "
+            "both campaigned in Ohio on Monday.\n\n"
+            "The Republican nominee said the state would decide the election."
+        ),
+        "the state would decide the election",
+        "Donald Trump",
+        "indirect",
+        cue="said",
+        mention="The Republican nominee",
+    ),
+    case(
         "the-minister-to-full-name",
         (
             "Transport Minister Elin Sahlberg visited the flooded rail depot on Friday. "

@@ -17,6 +17,7 @@ PERSONAL = {"he", "she", "him", "her", "i", "we", "you"}
 RELATIVE = {"who", "which", "that", "whom"}
 BREAKS = {"–", "—", "--", "(", ")", "|"}
 DETERMINERS = {"the", "a", "an", "this", "that", "these", "those"}
+NOT_DESCRIPTIVE = DETERMINERS | {"his", "her", "their", "its", "our", "my", "your"}
 
 
 @dataclass(frozen=True)
@@ -111,6 +112,18 @@ class Entities:
                 return mention.pronoun
         return None
 
+    def _best_described(self, noun: str, modifiers: set[str], at: int) -> Mention | None:
+        """The person introduced earlier whose role has `noun` and most of `modifiers`, the latest on a tie:
+        "the Republican nominee" is the Republican nominee, not the last nominee named."""
+        best: Mention | None = None
+        best_score = -1
+        for mention in (m for m in self.mentions if m.start < at and m.type == "person"):
+            words = mention.described.split()
+            score = len(modifiers & set(words))
+            if noun in words and score >= best_score:
+                best, best_score = mention, score
+        return best
+
     def _description(self, source: SpacySpan, at: int) -> tuple[str | None, SpeakerType]:
         head = source.root
         text = _strip_determiner(_noun_phrase(head).text)
@@ -120,10 +133,13 @@ class Entities:
         for org in reversed([m for m in self.mentions if m.start < at and m.type != "person"]):
             if noun in org.name.lower().split():
                 return org.name, org.type
-        for mention in reversed([m for m in self.mentions if m.start < at and m.type == "person"]):
-            role = mention.described
-            if noun in role.split() or (noun.endswith("year-old") or noun == "old"):
-                return self.canonical(mention.name, at), "person"
+        if noun.endswith("year-old") or noun == "old":
+            people = [m for m in self.mentions if m.start < at and m.type == "person"]
+            return (self.canonical(people[-1].name, at), "person") if people else (text or None, "unknown")
+        modifiers = {t.lower_ for t in _noun_phrase(head) if t.is_alpha and t.i != head.i} - NOT_DESCRIPTIVE
+        best = self._best_described(noun, modifiers, at)
+        if best is not None:
+            return self.canonical(best.name, at), "person"
         later = [m for m in self.mentions if m.type == "person"]
         if later and later[0].start > at:  # a headline: nobody is named yet, the story names them later
             for mention in later:
@@ -235,13 +251,22 @@ def _appositive_role(ent: SpacySpan) -> str | None:
 
 
 def _premodifier_role(ent: SpacySpan) -> str | None:
-    root = ent.root
-    left = [t for t in root.subtree if t.i < ent.start and t.dep_ not in ("det", "punct", "poss", "case")]
+    """The words right before the name in its phrase, up to a determiner, a possessive, punctuation, a
+    conjunction or another person's name ("… Donald Trump and Democratic nominee Tim Kaine")."""
+    subtree = {t.i for t in ent.root.subtree}
+    start = ent.start
+    while start > 0 and start - 1 in subtree and not _ends_premodifier(ent.doc[start - 1]):
+        start -= 1
+    left = list(ent.doc[start : ent.start])
     while left and (left[0].pos_ in ("ADP", "CCONJ", "DET") or left[0].lower_ in ("former",)):
         left = left[1:]
     words = [t.text_with_ws for t in left if t.i >= (left[0].i if left else 0)]
     role = "".join(words).strip(" ,")
     return role if role and any(t.pos_ in ("NOUN", "PROPN") for t in left) else None
+
+
+def _ends_premodifier(token: Token) -> bool:
+    return token.dep_ in ("det", "punct", "poss", "case", "cc") or token.ent_type_ == "PERSON"
 
 
 def _noun_phrase(head: Token, keep_clauses: bool = False) -> SpacySpan:
