@@ -920,6 +920,15 @@ SPEAKER_RESOLUTION = [
         mention="The Republican nominee",
     ),
     case(
+        "title-case-headline-cue-is-not-part-of-the-name",
+        "Senator Lindgren Tells Voters To Stay Home\n\nShe said the polls were rigged.",
+        "the polls were rigged",
+        "Lindgren",
+        "indirect",
+        cue="said",
+        mention="She",
+    ),
+    case(
         "the-minister-to-full-name",
         (
             "Transport Minister Elin Sahlberg visited the flooded rail depot on Friday. "

@@ -302,7 +302,16 @@ def _clean_name(text: str) -> str:
     honorifics = lexicon().honorifics
     while len(words) > 1 and words[0].lower().rstrip(".") in honorifics:
         words = words[1:]
+    if len(words) > 1 and _headline_cue(words[-1]):
+        words = words[:-1]  # a title-case headline: `Trump Tells Voters …` names Trump
     return " ".join(words).strip(" ,.’'")
+
+
+def _headline_cue(word: str) -> bool:
+    """`Says`, `Tells`, `Warns`: a cue verb in the present tense, capitalised as in a headline."""
+    cues = lexicon().cue_class
+    lower = word.lower()
+    return word[:1].isupper() and lower.endswith("s") and (lower[:-1] in cues or lower[:-2] in cues)
 
 
 def _strip_determiner(text: str) -> str:
