@@ -30,6 +30,9 @@ RECORD = "record.json"
 CONFIG = "config.cfg"  # the training config, copied into the artefact: it builds the component
 REACH = 12  # tokens between a content span and the source or cue that goes with it
 TAGGER_CONFIDENCE = 0.55  # a statement only the tagger found (rules give 0.9 down to 0.2)
+# The tagger's threshold: its score for "no span starts here" is lowered by this much. Chosen on PolNeAR dev:
+# indirect recall 62.1 -> 65.6 at the same extraction F1 (attribution F1 -0.2).
+OUTSIDE_PENALTY = 0.6
 
 
 class ModelError(RuntimeError):
@@ -99,7 +102,20 @@ def load_tagger(nlp: Language, folder: Path | None = None) -> TrainablePipe:
         ) from error
     for label in pipe.labels:
         nlp.vocab.strings.add(label)
+    _lower_outside_score(pipe, OUTSIDE_PENALTY)
     return pipe
+
+
+def _lower_outside_score(pipe: TrainablePipe, penalty: float) -> None:
+    """Shift the output layer's bias for the "outside" action: more spans, more recall, less precision."""
+    moves: Any = getattr(pipe, "moves", None)
+    if moves is None or not pipe.model.has_ref("upper"):
+        return
+    names = [moves.get_class_name(i) for i in range(moves.n_moves)]
+    upper = pipe.model.get_ref("upper")
+    bias = upper.get_param("b").copy()
+    bias[names.index("O")] -= penalty
+    upper.set_param("b", bias)
 
 
 def tag(pipe: TrainablePipe, doc: Doc) -> list[Tagged]:
@@ -133,9 +149,17 @@ def combine(doc: Doc, tagged: list[Tagged], rules: list[Candidate], inside: list
     added = [
         (_candidate(doc, span, chars, tagged, inside), span)
         for chars, span in contents
-        if not any(_overlap(chars, _extent(c)) for c in rules)
+        if chars not in adopted and not any(_covers(chars, c) for c in rules)
     ]
     return rules + [c for c, span in added if _plausible(c, doc, span)]
+
+
+def _covers(chars: tuple[int, int], candidate: Candidate) -> bool:
+    """Whether a rule candidate already reports the tagger's span: a quotation it overlaps at all, reported
+    speech it mostly agrees with."""
+    if candidate.kind == "direct":
+        return _overlap(chars, _extent(candidate))
+    return _agreement(chars, _extent(candidate)) >= 0.5
 
 
 def _agreement(a: tuple[int, int], b: tuple[int, int]) -> float:
