@@ -1,8 +1,8 @@
 """The learned attribution tagger: loads the trained artefact and turns its spans into candidates.
 
 The tagger (see `onrecord.training`) labels CONTENT, SOURCE and CUE spans on the feature copy of a parsed
-chunk. Its content spans that no rule found become candidates; each takes the nearest source and cue the
-tagger found beside it in the same stretch of text.
+chunk. Its content spans that no rule reports become candidates; each takes the nearest cue the tagger found
+beside it, and as source that cue's subject (or possessor) by the parse, else the tagged source nearest it.
 """
 
 from __future__ import annotations
