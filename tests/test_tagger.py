@@ -68,7 +68,7 @@ def test_commands_stop_at_start_up_on_a_corrupt_artefact(
         [str(ONRECORD), command, *args],
         capture_output=True,
         text=True,
-        env={**_environment(), ARTEFACT_VARIABLE: str(artefact_copy)},
+        env={**os.environ, ARTEFACT_VARIABLE: str(artefact_copy)},
         check=False,
     )
     assert result.returncode == 1
@@ -84,15 +84,11 @@ def test_fast_mode_runs_without_the_artefact(tmp_path: Path) -> None:
         [str(ONRECORD), "extract", "--fast", str(article)],
         capture_output=True,
         text=True,
-        env={**_environment(), ARTEFACT_VARIABLE: str(tmp_path / "nowhere")},
+        env={**os.environ, ARTEFACT_VARIABLE: str(tmp_path / "nowhere")},
         check=False,
     )
     assert result.returncode == 0, result.stderr
     assert "rules only" in result.stderr and "pier would reopen" in result.stdout
-
-
-def _environment() -> dict[str, str]:
-    return dict(os.environ)
 
 
 def test_feature_copy_has_the_words_but_no_sentences() -> None:

@@ -5,8 +5,9 @@ from __future__ import annotations
 import contextlib
 import json
 import os
+import sqlite3
 import sys
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import asdict
 from functools import partial
 from pathlib import Path
@@ -22,7 +23,7 @@ from onrecord.ingest import IngestError, ingest
 from onrecord.output import jsonl_line, statements_table
 from onrecord.pipeline import ExtractResult, extract_paths
 from onrecord.records import Skip
-from onrecord.store import StoreError, merge_people, open_store, split_person
+from onrecord.store import Correction, StoreError, merge_people, open_store, split_person
 from onrecord.views import IngestProgress, ingest_table, people_table, person_view, search_table
 
 EXIT_OK = 0
@@ -225,15 +226,7 @@ def people_list(text: str | None, db: str, limit: int, as_json: bool) -> None:
 @_db_option
 def people_merge(keep: str, other: str, db: str) -> None:
     """Make OTHER the same speaker as KEEP (names, aliases or #ids); later ingests keep it so."""
-    try:
-        with contextlib.closing(open_store(db, create=False)) as conn:
-            done = merge_people(conn, keep, other)
-    except StoreError as error:
-        _fail(str(error))
-    click.echo(
-        f"Merged {done.other} (#{done.other_id}) into {done.speaker} (#{done.speaker_id}): "
-        f"{done.statements} statement(s) moved."
-    )
+    _correct_identity(db, "Merged {other} into {speaker}", partial(merge_people, keep=keep, other=other))
 
 
 @people_group.command("split")
@@ -242,15 +235,20 @@ def people_merge(keep: str, other: str, db: str) -> None:
 @_db_option
 def people_split(person: str, name: str, db: str) -> None:
     """Credit PERSON's statements made under NAME to a separate person NAME; later ingests keep it so."""
+    _correct_identity(db, "Split {other} from {speaker}", partial(split_person, person=person, name=name))
+
+
+def _correct_identity(
+    db: str, done_message: str, correct: Callable[[sqlite3.Connection], Correction]
+) -> None:
+    """Run one identity correction on the store and report it ("Merged X (#2) into Y (#1): …")."""
     try:
         with contextlib.closing(open_store(db, create=False)) as conn:
-            done = split_person(conn, person, name)
+            done = correct(conn)
     except StoreError as error:
         _fail(str(error))
-    click.echo(
-        f"Split {done.other} (#{done.other_id}) from {done.speaker} (#{done.speaker_id}): "
-        f"{done.statements} statement(s) moved."
-    )
+    people = {"other": f"{done.other} (#{done.other_id})", "speaker": f"{done.speaker} (#{done.speaker_id})"}
+    click.echo(f"{done_message.format(**people)}: {done.statements} statement(s) moved.")
 
 
 @main.command("person")

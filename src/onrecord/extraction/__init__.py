@@ -11,7 +11,7 @@ from spacy.tokens import Doc
 from onrecord.extraction.candidates import Candidate
 from onrecord.extraction.direct import direct_candidates, headline_candidates, inside_mask
 from onrecord.extraction.indirect import indirect_candidates
-from onrecord.extraction.nlp import MODEL, attribution_tagger, parse
+from onrecord.extraction.nlp import MODEL, MODEL_MISSING, attribution_tagger, parse
 from onrecord.extraction.quotes import Quote, find_quotes
 from onrecord.extraction.speakers import Entities
 from onrecord.extraction.tagger import ModelError, check_artefact, combine, tag
@@ -48,7 +48,7 @@ def mode(fast: bool = False) -> str:
     corrupt, so that commands fail at start-up rather than mid-batch.
     """
     if importlib.util.find_spec(MODEL) is None:
-        raise ModelError(f"The spaCy model {MODEL} is not installed; run `make install` to install it.")
+        raise ModelError(MODEL_MISSING)
     if fast:
         return "rules only (--fast)"
     record = check_artefact()

