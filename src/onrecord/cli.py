@@ -38,7 +38,7 @@ def main() -> None:
 
 
 @main.command("extract")
-@click.argument("paths", nargs=-1, required=True, type=click.Path())
+@click.argument("paths", nargs=-1, required=True)  # no click.Path check: a path that cannot be read is a skip
 @click.option(
     "--format",
     "output_format",
@@ -151,6 +151,7 @@ def ingest_command(paths: tuple[str, ...], db: str, workers: int | None, fast: b
     """Ingest PATH... (files, directories, WARC, JSON Lines, feeds, URLs) into the store."""
     described = _announce_mode(fast, quiet=True)
     console = Console(stderr=True, highlight=False)
+    console.soft_wrap = not console.is_terminal  # one skip, one line, in a log or a pipe
     try:
         with IngestProgress(console) as progress:
             summary = ingest(paths, db, workers, progress=progress.update, on_skip=progress.skip, fast=fast)

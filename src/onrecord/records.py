@@ -1,9 +1,38 @@
-"""Frozen records that cross stage boundaries: no spaCy objects ever leave extraction."""
+"""Frozen records that cross stage boundaries: no spaCy objects ever leave extraction.
+
+The strings in a `Document`, an `Article` and a `Skip` are valid Unicode: a lone surrogate (from a JSON
+`\\udc00` escape, a feed's character reference, a file name that is not UTF-8) becomes U+FFFD, one
+character for one, so offsets are kept; everything stored or printed is made from these records, and UTF-8
+cannot encode a lone surrogate. `Statement` spans are not changed: they slice the text `extract` was given.
+"""
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+import re
+from dataclasses import dataclass, field, fields
 from typing import Literal
+
+_LONE_SURROGATE = re.compile("[\ud800-\udfff]")  # in a str, a well-formed pair is already one code point
+
+
+def without_surrogates(text: str) -> str:
+    """`text` with each lone surrogate replaced by U+FFFD: the same length (`text` itself if it has none)."""
+    return _LONE_SURROGATE.sub("\ufffd", text) if _LONE_SURROGATE.search(text) else text
+
+
+def _valid_strings(record: Document | Article | Skip) -> None:
+    """Replace the lone surrogates in a frozen record's string fields (and tuples of strings) in place."""
+    for name in (item.name for item in fields(record)):
+        value = getattr(record, name)
+        if isinstance(value, str):
+            cleaned: object = without_surrogates(value)
+        elif isinstance(value, tuple) and all(isinstance(part, str) for part in value):
+            cleaned = tuple(without_surrogates(part) for part in value)
+        else:
+            continue
+        if cleaned != value:
+            object.__setattr__(record, name, cleaned)
+
 
 SpeakerType = Literal["person", "organization", "media", "unknown"]
 StatementKind = Literal["direct", "mixed", "indirect"]
@@ -52,6 +81,9 @@ class Document:
     title: str | None = None
     site: str | None = None
 
+    def __post_init__(self) -> None:
+        _valid_strings(self)
+
 
 @dataclass(frozen=True)
 class Article:
@@ -67,6 +99,9 @@ class Article:
     author: str | None = None
     notes: tuple[str, ...] = field(default=())
 
+    def __post_init__(self) -> None:
+        _valid_strings(self)
+
 
 @dataclass(frozen=True)
 class Skip:
@@ -75,3 +110,6 @@ class Skip:
     source: str
     reason: str
     message: str
+
+    def __post_init__(self) -> None:
+        _valid_strings(self)

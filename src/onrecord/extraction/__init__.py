@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import importlib.util
+from dataclasses import replace
 
 from spacy.pipeline import TrainablePipe
 from spacy.tokens import Doc
@@ -15,7 +16,7 @@ from onrecord.extraction.nlp import MODEL, MODEL_MISSING, attribution_tagger, pa
 from onrecord.extraction.quotes import Quote, find_quotes
 from onrecord.extraction.speakers import Entities
 from onrecord.extraction.tagger import ModelError, check_artefact, combine, tag
-from onrecord.records import Span, Statement
+from onrecord.records import Span, Statement, without_surrogates
 
 __all__ = ["ModelError", "extract", "mode"]
 
@@ -31,9 +32,10 @@ def extract(text: str, fast: bool = False) -> list[Statement]:
         return []
     entities = Entities()
     statements: list[Statement] = []
-    quotes = find_quotes(text)
+    parsed = without_surrogates(text)  # spaCy hashes each word as UTF-8: U+FFFD for a lone surrogate
+    quotes = find_quotes(parsed)
     tagger = None if fast else attribution_tagger()
-    for base, doc in parse(text, fast):
+    for base, doc in parse(parsed, fast):
         entities.add_doc(doc, base)
         local = _local_quotes(quotes, base, len(doc.text))
         for candidate in _candidates(doc, local, tagger):
@@ -87,6 +89,9 @@ def _statement(text: str, candidate: Candidate, base: int, entities: Entities) -
         start, end = base + candidate.cue[0], base + candidate.cue[1]
         cue = Span(start, end, text[start:end])
     speaker = entities.resolve(candidate.source, base)
+    if speaker.mention is not None:  # a slice of `text` itself, as the other spans are
+        start, end = speaker.mention.start, speaker.mention.end
+        speaker = replace(speaker, mention=Span(start, end, text[start:end]))
     return Statement(
         id=_stable_id(content),
         kind=candidate.kind,  # type: ignore[arg-type]
@@ -99,4 +104,4 @@ def _statement(text: str, candidate: Candidate, base: int, entities: Entities) -
 
 def _stable_id(content: tuple[Span, ...]) -> str:
     key = "|".join(f"{s.start}:{s.end}:{s.text}" for s in content)
-    return hashlib.sha1(key.encode("utf-8")).hexdigest()[:16]
+    return hashlib.sha1(key.encode("utf-8", "surrogatepass")).hexdigest()[:16]

@@ -51,10 +51,21 @@ def read_documents(
                     yield found
                 else:
                     yield from from_path(found, limit)
-        elif os.path.lexists(given):
-            yield from from_path(given, limit)
         else:
-            yield Skip(given, "missing", f"{given}: no such file or directory.")
+            yield from _from_given(given, limit)
+
+
+def _from_given(given: str, limit: int) -> Iterator[Document | Skip]:
+    """A path named on the command line that is not a directory: missing, unreadable, or read."""
+    try:
+        os.lstat(given)
+    except FileNotFoundError:
+        yield Skip(given, "missing", f"{given}: no such file or directory.")
+    except (OSError, ValueError) as error:  # too long a name, a loop of links, a NUL byte in it
+        why = files.why(error) if isinstance(error, OSError) else str(error)
+        yield Skip(given, "unreadable", f"{given}: cannot be read ({why}).")
+    else:
+        yield from from_path(given, limit)
 
 
 def from_path(path: str, limit: int) -> Iterator[Document | Skip]:

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import calendar
 import html
+import io
 import time
 from collections.abc import Callable, Iterator
 from dataclasses import replace
@@ -45,7 +46,9 @@ def read_feed_file(path: str, limit: int) -> Iterator[Document | Skip]:
 
 def read_feed(source: str, data: bytes, fetch: Fetcher | None) -> Iterator[Document | Skip]:
     """One Document or Skip per entry of the feed in `data`; `fetch` is given for feeds read from a URL."""
-    parsed: Any = feedparser.parse(data)  # bytes are parsed as they are, never taken for a URL
+    # A stream, never bytes or str: feedparser opens a str or bytes that names a file, and fetches one
+    # that looks like a URL; a stream's bytes are all it reads.
+    parsed: Any = feedparser.parse(io.BytesIO(data))
     if not parsed.entries:
         if parsed.get("version") and not parsed.get("bozo"):
             yield Skip(source, "empty", f"{source}: the feed has no entries.")

@@ -44,18 +44,21 @@ def kind_of(path: str) -> FileKind:
 
 
 def walk(directory: str) -> Iterator[str | Skip]:
-    """The files under `directory` that a reader exists for, recursively in sorted order; a Skip if none."""
+    """The files under `directory` that a reader exists for, recursively in sorted order, and an
+    `unreadable` Skip in its place for each directory that cannot be listed; a Skip if there is nothing."""
     errors: list[OSError] = []
     found: list[str] = []
     for root, _dirnames, filenames in os.walk(directory, onerror=errors.append):
         found.extend(
             os.path.join(root, name) for name in filenames if name.lower().endswith(DIRECTORY_SUFFIXES)
         )
-    if found:
-        yield from sorted(found)
-    elif errors and os.path.normpath(str(errors[0].filename)) == os.path.normpath(directory):
-        yield Skip(directory, "unreadable", f"{directory}: the directory cannot be read ({why(errors[0])}).")
-    else:
+    unreadable = {str(error.filename or directory): error for error in errors}
+    for path in sorted([*found, *unreadable]):
+        if path in unreadable:
+            yield Skip(path, "unreadable", f"{path}: the directory cannot be read ({why(unreadable[path])}).")
+        else:
+            yield path
+    if not found and not unreadable:
         listed = ", ".join(DIRECTORY_SUFFIXES)
         yield Skip(
             directory, "empty-directory", f"{directory}: the directory holds no files ending in {listed}."

@@ -1,8 +1,10 @@
 """JSON Lines exports: one JSON object per line with `html` or `text` (the article), and optionally `url`,
 `title`, `published` and `site`.
 
-`html` wins when a line has both. Blank lines are passed over. `Document.source` is `PATH:LINE` (the
-1-based line number), stable across runs and unique within the file.
+`html` wins when a line has both. Blank lines are passed over (an export of nothing else is ``empty``).
+`Document.source` is `PATH:LINE` (the 1-based line number), stable across runs and unique within the file.
+A lone surrogate escape (`"\\udc00"`, which JSON allows and UTF-8 cannot encode) becomes U+FFFD, one
+character for one, so the line is read and offsets into its text are kept.
 
 Reason codes: ``bad-line`` (not JSON, not an object, no `html` or `text`, a field of the wrong type:
 one Skip per line, naming it; the other lines go on), ``too-large`` (one line over the size limit),
@@ -15,7 +17,7 @@ import json
 from collections.abc import Iterator
 from typing import IO, Any
 
-from onrecord.records import Document, Skip
+from onrecord.records import Document, Skip, without_surrogates
 from onrecord.sources import files
 
 CONTENT_FIELDS = ("html", "text")
@@ -37,12 +39,18 @@ def read_jsonl(path: str, limit: int) -> Iterator[Document | Skip]:
     if isinstance(handle, Skip):
         yield handle
         return
+    blank = True
     with handle:
         for number, line in enumerate(_lines(handle, limit), start=1):
             if isinstance(line, int):
                 yield files.too_large(f"{path}:{number}", line, limit, "one line")
             elif line.strip():
                 yield parse_line(path, number, line)
+            else:
+                continue
+            blank = False
+    if blank:
+        yield Skip(path, "empty", f"{path}: the export holds only blank lines.")
 
 
 def _lines(handle: IO[bytes], limit: int) -> Iterator[bytes | int]:
@@ -86,7 +94,7 @@ def parse_line(path: str, number: int, line: bytes) -> Document | Skip:
         return bad("has no article: neither an 'html' nor a 'text' field with content")
     return Document(
         source=source,
-        data=(record["html"] if html else record["text"]).encode("utf-8", errors="replace"),
+        data=without_surrogates(record["html"] if html else record["text"]).encode("utf-8"),
         media_type="html" if html else "text",
         url=_metadata(record, "url"),
         published=_metadata(record, "published"),

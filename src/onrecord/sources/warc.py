@@ -30,6 +30,7 @@ from collections.abc import Callable, Generator, Iterator
 from typing import IO, Any, Protocol
 
 from warcio.archiveiterator import ArchiveIterator
+from warcio.bufferedreaders import BUFF_SIZE, DecompressingBufferedReader
 
 from onrecord.records import Document, Skip
 from onrecord.sources import files
@@ -40,11 +41,46 @@ _ARCHIVE_STARTS = (b"WARC/", b"filedesc:")
 _HTML_STARTS = (b"<!doctype html", b"<html")
 _READ_BYTES = 1 << 16
 _GZIP_WBITS = 16 + zlib.MAX_WBITS
+MAX_LINE = 1 << 20
+"""A header line (or the bytes between records) longer than this (1 MiB) with no line end is damage."""
 
 
 class DamagedStream(Exception):
     """The archive's bytes could not be read or decompressed (raised instead of EOFError, which warcio
     takes for a clean end of the archive)."""
+
+
+class _BoundedLines(DecompressingBufferedReader):  # type: ignore[misc]  # warcio has no type hints
+    """warcio's reader with a `readline` that gathers a line in linear time and stops at `MAX_LINE`.
+
+    warcio reads record and HTTP headers, and the bytes between records, line by line, and its own
+    `readline` grows a line by concatenation: a run of zeros (a zero-filled gzip member, a preallocated
+    file) took time quadratic and memory linear in its length. Only headers are read by line here
+    (payloads are read by size), and no real header line comes near `MAX_LINE`.
+    """
+
+    def readline(self, length: int | None = None) -> bytes:
+        want = MAX_LINE + 1 if length is None else min(length, MAX_LINE + 1)
+        pieces: list[bytes] = []
+        size = 0
+        while size < want:
+            self._fillbuff()
+            if self.empty():
+                break
+            piece = self.buff.readline(want - size)
+            pieces.append(piece)
+            size += len(piece)
+            if piece.endswith(b"\n"):
+                break
+        line = b"".join(pieces)
+        if len(line) > MAX_LINE:
+            why = f"{MAX_LINE:,} bytes with no line end where a header was expected"
+            raise DamagedStream(f"{why}, {_run_of(line)}")
+        return line
+
+
+def _run_of(line: bytes) -> str:
+    return "all zero bytes" if not line.strip(b"\x00") else f"starting {line[:20]!r}"
 
 
 class _Stream(Protocol):
@@ -161,6 +197,7 @@ def _records(
         )
         return None
     iterator = ArchiveIterator(stream, arc2warc=True)
+    iterator.reader = _BoundedLines(iterator.fh, block_size=BUFF_SIZE)
     while True:
         try:
             with contextlib.redirect_stderr(io.StringIO()):  # warcio's warnings: damage is a Skip here
@@ -181,6 +218,10 @@ def _records(
 
 def _document(source: str, record: Any, limit: int) -> Document | Skip | str | None:
     """The record as a Document, a Skip, None when it is not an HTML page, or why the archive is damaged."""
+    declared = record.rec_headers.get_header("Content-Length")
+    if declared is None or not declared.strip().isascii() or not declared.strip().isdigit():
+        # warcio reads a missing, negative or non-numeric length as 0 and goes on silently
+        return f"its length is {declared!r}, not a number of bytes" if declared else "it declares no length"
     content: bytes | None = None
     if _is_page(record):
         if record.length is not None and record.length > limit:
