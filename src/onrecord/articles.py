@@ -26,12 +26,10 @@ import re
 from dataclasses import replace
 from typing import Any
 
-import charset_normalizer
-
-from onrecord.language import MIN_CONFIDENCE, detect_language
+from onrecord.decoding import decode_html, decode_text
+from onrecord.language import MIN_CONFIDENCE, count_words, detect_language
 from onrecord.records import Article, Document, Skip
 
-# Non-UTF-8 news is most often Windows-1252: it wins when charset-normalizer rates it as good as its best.
 MAX_HTML_BYTES = 5_000_000
 """A page with more HTML than this once its scripts and styles are gone is refused: the longest news
 articles are a small fraction of it, and trafilatura spends about a minute and 650 MB on 20 MB of HTML."""
@@ -40,8 +38,11 @@ _BULK = re.compile(
     rb"<(script|style|svg|noscript)\b(?![^>]*application/ld\+json)[^>]*>.*?</\1\s*>|<!--.*?-->",
     re.IGNORECASE | re.DOTALL,
 )
-_PREFERRED_ENCODING = "cp1252"
-_COHERENCE_TIE = 0.05
+MIN_SENTENCE_WORDS = 4
+"""The text found in a page is an article only when it holds a sentence: this many words or more ending in
+a full stop, question or exclamation mark (a statement needs at least "X said Y."). What trafilatura
+finds in a page of navigation only ("menu", a row of section names) is not one."""
+_SENTENCE_END = re.compile(r"[.!?。！？](?!\w)")
 
 
 def to_article(document: Document, fast: bool = False) -> Article | Skip:
@@ -75,7 +76,7 @@ def _from_text(document: Document) -> Article | Skip:
     try:
         text = document.data.decode("utf-8")
     except UnicodeDecodeError:
-        decoded = _decode_guessing(document.data)
+        decoded = decode_text(document.data)
         if decoded is None:
             return Skip(
                 document.source,
@@ -95,33 +96,14 @@ def _from_text(document: Document) -> Article | Skip:
     )
 
 
-def _decode_guessing(data: bytes) -> tuple[str, str] | None:
-    """Text and encoding name as detected by charset-normalizer, or None when nothing fits."""
-    matches = charset_normalizer.from_bytes(data)
-    best = matches.best()
-    if best is None:
-        return None
-    preferred = _PREFERRED_ENCODING in best.could_be_from_charset or any(
-        match.encoding == _PREFERRED_ENCODING
-        and match.chaos <= best.chaos
-        and match.coherence >= best.coherence - _COHERENCE_TIE
-        for match in matches
-    )
-    for encoding in [_PREFERRED_ENCODING, best.encoding] if preferred else [best.encoding]:
-        try:
-            return data.decode(encoding), encoding
-        except (UnicodeDecodeError, LookupError):
-            continue
-    return None
-
-
 def _from_html(document: Document, fast: bool) -> Article | Skip:
     data = slim_html(document.data)
     if len(data) > MAX_HTML_BYTES:
         size = f"{len(data):,} bytes of HTML without its scripts and styles"
         message = f"{document.source}: {size} is over the {MAX_HTML_BYTES:,}-byte limit for one page."
         return Skip(document.source, "too-large", message)
-    extracted = _extract_html(data, document.url, fast)
+    page, decoding = decode_html(data)
+    extracted = _extract_html(page, document.url, fast)
     if isinstance(extracted, Exception):
         why = f"trafilatura failed with {type(extracted).__name__}"
         return Skip(
@@ -130,7 +112,12 @@ def _from_html(document: Document, fast: bool) -> Article | Skip:
     text = _field(extracted, "text")
     if text is None or not text.strip():
         return Skip(document.source, "no-article", f"{document.source}: no article text found in the HTML.")
+    if not holds_a_sentence(text):
+        words = count_words(text)
+        why = f"{words:,} word{'s' * (words != 1)} and no sentence of {MIN_SENTENCE_WORDS} words or more"
+        return Skip(document.source, "no-article", f"{document.source}: no article in the HTML ({why}).")
     published, notes = _published(_field(extracted, "date"), document)
+    notes = (decoding, *notes) if decoding else notes
     return Article(
         source=document.source,
         text=text,
@@ -149,12 +136,25 @@ def slim_html(data: bytes) -> bytes:
     return data if len(data) <= _SLIM_ABOVE else _BULK.sub(b"", data)
 
 
-def _extract_html(data: bytes, url: str | None, fast: bool) -> Any:
-    """trafilatura's result (a `trafilatura.settings.Document` or None), or the exception it raised."""
+def holds_a_sentence(text: str) -> bool:
+    """Whether `text` has `MIN_SENTENCE_WORDS` words or more before a sentence's end mark."""
+    start = 0
+    for end in _SENTENCE_END.finditer(text):
+        if count_words(text[start : end.start()]) >= MIN_SENTENCE_WORDS:
+            return True
+        start = end.end()
+    return False
+
+
+def _extract_html(page: str, url: str | None, fast: bool) -> Any:
+    """trafilatura's result (a `trafilatura.settings.Document` or None), or the exception it raised.
+
+    It is given text, never bytes: decoded here (`decoding.decode_html`), as trafilatura reads no
+    declared charset, and so that it does not try to decompress the page."""
     from trafilatura import bare_extraction  # imported here: slow to load and only needed for HTML
 
     try:
-        return bare_extraction(data, url=url, include_comments=False, with_metadata=True, fast=fast)
+        return bare_extraction(page, url=url, include_comments=False, with_metadata=True, fast=fast)
     except Exception as error:  # a malformed page must not sink the batch: it becomes a Skip
         return error
 
