@@ -1,10 +1,14 @@
 """RSS and Atom feeds, from files or URLs, read with feedparser: each entry becomes one Document.
 
 An entry's article is, in this order: its full content (`content:encoded`, Atom `content`); for a feed
-read from a URL, the page its link points to (fetched; a summary is usually only a teaser); its summary
-(`description`). An entry with only a link in a feed *file* is not fetched: the file may be old, and
-reading a file should not reach the network. HTML content is wrapped in a minimal page for trafilatura.
-`url`, `title` and `published` come from the entry, `site` from the feed's title.
+read from a URL, the page its http(s) link points to (fetched; a summary is usually only a teaser); its
+summary (`description`). An entry with only a link in a feed *file* is not fetched: the file may be old,
+and reading a file should not reach the network. HTML content is wrapped in a minimal page for
+trafilatura. `url`, `title` and `published` come from the entry, `site` from the feed's title.
+
+A feed is parsed from the bytes read and nothing else: feedparser is handed a stream (given bytes or a
+str, it opens a file they name and fetches a URL they spell), its XML parser resolves no external entity,
+and neither a stylesheet nor an out-of-line `<content src=...>` is fetched.
 
 `Document.source` is `FEED#KEY`, KEY being the entry's id (guid), else its link, else its 1-based
 position in the feed: stable while the feed lists the entry, and unique within the feed.
@@ -88,7 +92,8 @@ def _entry_document(
     link = _text(entry.get("link"))
     metadata = {"url": link, "title": title, "published": _published(entry), "site": site}
     content = _best_content(entry.get("content") or [])
-    if content is None and fetch is not None and link:
+    fetchable = link is not None and link.lower().startswith(("http://", "https://"))
+    if content is None and fetch is not None and link and fetchable:
         fetched = fetch(key, link)
         if isinstance(fetched, Skip):
             return fetched
@@ -99,7 +104,10 @@ def _entry_document(
         content = (summary.get("value", ""), summary.get("type", "")) if summary else None
     if content is None or not content[0].strip():
         named = f"entry {position}" + (f" ({title})" if title else "")
-        more = f"; its link {link} is fetched only for feeds read from a URL" if link else ""
+        if link and not fetchable:
+            more = f"; its link {link} is not an http(s) URL"
+        else:
+            more = f"; its link {link} is fetched only for feeds read from a URL" if link else ""
         return Skip(key, "no-article", f"{key}: feed {named} has no content or summary{more}.")
     value, content_type = content
     if content_type in _TEXT_TYPES:
