@@ -175,3 +175,35 @@ def test_html_extractor_failure_is_a_skip(monkeypatch: pytest.MonkeyPatch) -> No
     skip = as_skip(to_article(html_document(PAGE)))
     assert skip.reason == "no-article"
     assert "ValueError" in skip.message
+
+
+@pytest.mark.parametrize(
+    "html",
+    [
+        "<html><head><title>Menu</title></head><body><nav><a href=/>Home</a></nav>"
+        "<div>menu</div></body></html>",
+        "<html><body><div><ul><li><a href=/a>Home</a></li><li><a href=/b>World</a></li>"
+        "<li><a href=/c>Business news</a></li><li>Sport and culture and weather today</li>"
+        "</ul></div></body></html>",
+        "<html><body><article><h1>Live: council vote</h1><p>Updates to follow</p></article></body></html>",
+    ],
+    ids=["menu", "section-list", "headline-only"],
+)
+def test_a_page_of_navigation_only_is_no_article(html: str) -> None:
+    skip = as_skip(to_article(html_document(html)))
+    assert (skip.reason, skip.source) == ("no-article", "page.html")
+    assert "no sentence of 4 words or more" in skip.message
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        "<p>The mayor said yes.</p>",
+        "<p>Boomer and Craig were thrilled to welcome an American hero into the studio…</p>",
+        "<p>" + " ".join(["word"] * 25) + "</p>",
+    ],
+    ids=["one-sentence", "ellipsis", "long-line"],
+)
+def test_the_shortest_articles_are_kept(body: str) -> None:
+    html = f"<html><head><title>Brief</title></head><body><article>{body}</article></body></html>"
+    assert as_article(to_article(html_document(html))).text

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import gzip
 import io
+import zlib
 from pathlib import Path
 
 import pytest
@@ -16,7 +17,7 @@ from warcio.warcwriter import WARCWriter
 from onrecord.articles import to_article
 from onrecord.records import Article, Document, Skip
 from onrecord.sources import read_documents
-from onrecord.sources.warc import read_warc
+from onrecord.sources.warc import MAX_LINE, read_warc
 
 SAMPLES = Path(__file__).resolve().parents[1].parent / "shared" / "news-html" / "warc_samples"
 DATE = "2025-03-04T08:15:00Z"
@@ -315,3 +316,102 @@ def test_damaged_archive_then_a_good_one_as_articles(tmp_path: Path) -> None:
     kinds = [result.reason if isinstance(result, Skip) else "article" for result in results]
     assert kinds == ["article", "damaged-archive", "article", "article", "no-article"]
     assert isinstance(results[0], Article) and "Maren Voskuijlen" in results[0].text
+
+
+def gzip_member_of_zeros(size: int) -> bytes:
+    """A gzip member holding `size` zero bytes, compressed piece by piece (64 MB of zeros is about 64 KB)."""
+    compressor = zlib.compressobj(9, zlib.DEFLATED, 16 + zlib.MAX_WBITS)
+    piece = bytes(1 << 20)
+    parts = [compressor.compress(piece) for _ in range(size // len(piece))]
+    return b"".join([*parts, compressor.compress(bytes(size % len(piece))), compressor.flush()])
+
+
+@pytest.mark.parametrize("size", [4 << 20, 64 << 20])
+def test_a_zero_filled_gzip_member_after_the_records_is_damage_at_its_byte(tmp_path: Path, size: int) -> None:
+    good = write_archive(tmp_path / "good.warc.gz")
+    path = tmp_path / "zeros.warc.gz"
+    path.write_bytes(good.read_bytes() + gzip_member_of_zeros(size))
+    skip = assert_damaged(list(read_documents([str(path)])), path, kept=3, offset=good.stat().st_size)
+    assert f"{MAX_LINE:,} bytes with no line end" in skip.message and "all zero bytes" in skip.message
+
+
+def test_reading_stops_within_a_bounded_stretch_of_zeros(tmp_path: Path) -> None:
+    # Cut short, the member would read as truncated if it were inflated to its end: the skip says
+    # instead that reading stopped after MAX_LINE bytes, so the work is bounded whatever the size.
+    good = write_archive(tmp_path / "good.warc.gz")
+    zeros = gzip_member_of_zeros(256 << 20)
+    path = tmp_path / "zeros-cut.warc.gz"
+    path.write_bytes(good.read_bytes() + zeros[: len(zeros) // 2])
+    skip = assert_damaged(list(read_documents([str(path)])), path, kept=3, offset=good.stat().st_size)
+    assert "truncated" not in skip.message and f"{MAX_LINE:,} bytes with no line end" in skip.message
+
+
+def test_zeros_after_the_records_of_a_plain_archive(tmp_path: Path) -> None:
+    good = write_archive(tmp_path / "good.warc", compressed=False)
+    path = tmp_path / "zeros.warc"
+    path.write_bytes(good.read_bytes() + bytes(3 * MAX_LINE))
+    skip = assert_damaged(list(read_documents([str(path)])), path, kept=3, offset=good.stat().st_size)
+    assert "all zero bytes" in skip.message
+
+
+def test_zero_padding_between_gzip_members_is_passed_over(tmp_path: Path) -> None:
+    good = write_archive(tmp_path / "good.warc.gz")
+    path = tmp_path / "padded.warc.gz"
+    path.write_bytes(good.read_bytes() + bytes(200_000))  # raw zeros, not a gzip member: gzip -d skips them
+    assert [type(result).__name__ for result in read_documents([str(path)])] == ["Document"] * 3
+
+
+ARC_PAGE = (
+    b"HTTP/1.1 200 OK\r\nContent-Type: text/html\r\n\r\n<html><body><p>The mayor said yes.</p></body></html>"
+)
+ARC_VERSION = b"1 0 onrecord\nURL IP-address Archive-date Content-type Archive-length\n"
+
+
+def arc(length: bytes, target: str = "http://x.example/b") -> bytes:
+    return f"{target} 10.0.0.1 20250101000000 text/html ".encode() + length + b"\n" + ARC_PAGE + b"\n"
+
+
+def arc_file(*records: bytes, header_length: bytes | None = None) -> bytes:
+    declared = header_length or str(len(ARC_VERSION)).encode()
+    header = b"filedesc://t.arc 0.0.0.0 20250101000000 text/plain " + declared + b"\n" + ARC_VERSION + b"\n"
+    return header + b"".join(records)
+
+
+@pytest.mark.parametrize("length", [b"-1", b"abc", b"+12", b"\xd9\xa3"])
+def test_an_arc_record_length_that_is_not_a_number_is_damage(tmp_path: Path, length: bytes) -> None:
+    good = arc(str(len(ARC_PAGE)).encode(), "http://x.example/a")
+    cases = {
+        "after.arc": (arc_file(good, arc(length)), 1, len(arc_file(good))),
+        "only.arc": (arc_file(arc(length)), 0, len(arc_file())),
+        "header.arc": (arc_file(good, header_length=length), 0, 0),
+        "last.arc": (arc_file(good) + arc(length)[: -len(ARC_PAGE) - 1], 1, len(arc_file(good))),
+    }
+    for name, (data, kept, offset) in cases.items():
+        (tmp_path / name).write_bytes(data)
+        skip = assert_damaged(list(read_documents([str(tmp_path / name)])), tmp_path / name, kept, offset)
+        # warcio reads '+12' and '٣' as numbers: then the record's missing content is the damage
+        assert "not a number of bytes" in skip.message or (name == "last.arc" and "truncated" in skip.message)
+
+
+def test_a_well_formed_arc_reads_without_a_skip(tmp_path: Path) -> None:
+    path = tmp_path / "good.arc"
+    path.write_bytes(arc_file(arc(str(len(ARC_PAGE)).encode(), "http://x.example/a")))
+    [document] = read_documents([str(path)])
+    assert isinstance(document, Document) and document.url == "http://x.example/a"
+
+
+@pytest.mark.parametrize("compressed", [False, True])
+def test_an_archive_cut_right_after_a_record_header(tmp_path: Path, compressed: bool) -> None:
+    # warcio took a record header with nothing after it for the archive's clean end
+    plain = write_archive(tmp_path / "crawl.warc", compressed=False)
+    starts = offsets(plain)
+    data = plain.read_bytes()
+    header_end = data.index(b"\r\n\r\n", starts[6]) + 4
+    path = tmp_path / ("cut.warc.gz" if compressed else "cut.warc")
+    cut_data = data[:header_end]
+    path.write_bytes(gzip.compress(cut_data) if compressed else cut_data)
+    results = list(read_documents([str(path)]))
+    assert len(documents(results)) == 1 and skips(results) == [results[-1]]
+    assert results[-1].reason == "damaged-archive"
+    where = f"byte 0 (+{starts[6]:,} bytes decompressed)" if compressed else f"byte {starts[6]:,}"
+    assert where in results[-1].message and "truncated" in results[-1].message

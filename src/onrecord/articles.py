@@ -14,6 +14,10 @@ reads English only, so a text that is surely in another language is skipped.
 
 Size: a page over `MAX_HTML_BYTES` once its scripts and styles are removed is refused (``too-large``).
 
+HTML is decoded here (`decoding.decode_html`: byte-order mark, UTF-8, the declared charset, detection)
+and trafilatura is given the text. What it finds is an article only when it holds a sentence (see
+`MIN_SENTENCE_WORDS`); page furniture alone is ``no-article``.
+
 Reason codes: ``encoding``, ``no-article``, ``empty``, ``not-english``, ``too-large``.
 """
 
@@ -39,10 +43,12 @@ _BULK = re.compile(
     re.IGNORECASE | re.DOTALL,
 )
 MIN_SENTENCE_WORDS = 4
-"""The text found in a page is an article only when it holds a sentence: this many words or more ending in
-a full stop, question or exclamation mark (a statement needs at least "X said Y."). What trafilatura
-finds in a page of navigation only ("menu", a row of section names) is not one."""
-_SENTENCE_END = re.compile(r"[.!?。！？](?!\w)")
+LONG_LINE_WORDS = 25
+"""The text found in a page is an article only when it holds a sentence: `MIN_SENTENCE_WORDS` words or
+more ending in a full stop, a question or exclamation mark or an ellipsis (a statement needs at least "X
+said Y."), or a line of `LONG_LINE_WORDS` words. What trafilatura finds in a page of navigation only
+("menu", a list of section names) is not one."""
+_SENTENCE_END = re.compile(r"[.!?…。！？](?!\w)")
 
 
 def to_article(document: Document, fast: bool = False) -> Article | Skip:
@@ -54,7 +60,12 @@ def to_article(document: Document, fast: bool = False) -> Article | Skip:
         return result
     if not result.text.strip():
         return Skip(document.source, "empty", f"{document.source}: the text is only whitespace.")
-    return _check_language(result)
+    checked = _check_language(result)
+    if document.media_type == "html" and isinstance(checked, Article) and not holds_a_sentence(checked.text):
+        words = count_words(checked.text)
+        why = f"{words:,} word{'s' * (words != 1)} and no sentence of {MIN_SENTENCE_WORDS} words or more"
+        return Skip(document.source, "no-article", f"{document.source}: no article in the HTML ({why}).")
+    return checked
 
 
 def _check_language(article: Article) -> Article | Skip:
@@ -112,10 +123,6 @@ def _from_html(document: Document, fast: bool) -> Article | Skip:
     text = _field(extracted, "text")
     if text is None or not text.strip():
         return Skip(document.source, "no-article", f"{document.source}: no article text found in the HTML.")
-    if not holds_a_sentence(text):
-        words = count_words(text)
-        why = f"{words:,} word{'s' * (words != 1)} and no sentence of {MIN_SENTENCE_WORDS} words or more"
-        return Skip(document.source, "no-article", f"{document.source}: no article in the HTML ({why}).")
     published, notes = _published(_field(extracted, "date"), document)
     notes = (decoding, *notes) if decoding else notes
     return Article(
@@ -137,13 +144,14 @@ def slim_html(data: bytes) -> bytes:
 
 
 def holds_a_sentence(text: str) -> bool:
-    """Whether `text` has `MIN_SENTENCE_WORDS` words or more before a sentence's end mark."""
+    """Whether `text` has `MIN_SENTENCE_WORDS` words or more before a sentence's end mark, or a line of
+    `LONG_LINE_WORDS` words."""
     start = 0
     for end in _SENTENCE_END.finditer(text):
         if count_words(text[start : end.start()]) >= MIN_SENTENCE_WORDS:
             return True
         start = end.end()
-    return False
+    return any(count_words(line) >= LONG_LINE_WORDS for line in text.splitlines())
 
 
 def _extract_html(page: str, url: str | None, fast: bool) -> Any:

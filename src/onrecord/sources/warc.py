@@ -47,7 +47,11 @@ MAX_LINE = 1 << 20
 
 class DamagedStream(Exception):
     """The archive's bytes could not be read or decompressed (raised instead of EOFError, which warcio
-    takes for a clean end of the archive)."""
+    takes for a clean end of the archive); `at`, when known, is where in the stream the damage starts."""
+
+    def __init__(self, why: str, at: int | None = None) -> None:
+        super().__init__(why)
+        self.at = at
 
 
 class _BoundedLines(DecompressingBufferedReader):  # type: ignore[misc]  # warcio has no type hints
@@ -57,9 +61,15 @@ class _BoundedLines(DecompressingBufferedReader):  # type: ignore[misc]  # warci
     `readline` grows a line by concatenation: a run of zeros (a zero-filled gzip member, a preallocated
     file) took time quadratic and memory linear in its length. Only headers are read by line here
     (payloads are read by size), and no real header line comes near `MAX_LINE`.
+
+    `stray` is where the first line with content since it was last set to None began: warcio takes a
+    record header with nothing after it for the clean end of the archive.
     """
 
+    stray: int | None = None
+
     def readline(self, length: int | None = None) -> bytes:
+        start = self.num_read - self.rem_length()
         want = MAX_LINE + 1 if length is None else min(length, MAX_LINE + 1)
         pieces: list[bytes] = []
         size = 0
@@ -75,7 +85,9 @@ class _BoundedLines(DecompressingBufferedReader):  # type: ignore[misc]  # warci
         line = b"".join(pieces)
         if len(line) > MAX_LINE:
             why = f"{MAX_LINE:,} bytes with no line end where a header was expected"
-            raise DamagedStream(f"{why}, {_run_of(line)}")
+            raise DamagedStream(f"{why}, {_run_of(line)}", at=start)
+        if self.stray is None and line.strip():
+            self.stray = start
         return line
 
 
@@ -197,20 +209,29 @@ def _records(
         )
         return None
     iterator = ArchiveIterator(stream, arc2warc=True)
-    iterator.reader = _BoundedLines(iterator.fh, block_size=BUFF_SIZE)
+    reader = iterator.reader = _BoundedLines(iterator.fh, block_size=BUFF_SIZE)
     while True:
         try:
             with contextlib.redirect_stderr(io.StringIO()):  # warcio's warnings: damage is a Skip here
                 record = next(iterator, None)
-                if record is None:
-                    return read
-                result = _document(f"{path}#{where(iterator.offset)}", record, limit)
+                result = (
+                    None if record is None else _document(f"{path}#{where(iterator.offset)}", record, limit)
+                )
         except Exception as error:  # a malformed archive must not sink the batch: it becomes one Skip
-            yield _damaged(path, where(iterator.offset), read, _describe(error))
+            at = error.at if isinstance(error, DamagedStream) and error.at is not None else iterator.offset
+            yield _damaged(path, where(at), read, _describe(error))
+            return None
+        if record is None:
+            if reader.stray is None:
+                return read
+            yield _damaged(
+                path, where(reader.stray), read, "a record header with nothing after it: truncated"
+            )
             return None
         if isinstance(result, str):
             yield _damaged(path, where(iterator.offset), read, result)
             return None
+        reader.stray = None
         read += 1
         if result is not None:
             yield result
