@@ -140,3 +140,27 @@ def test_bundled_sample_reads_without_a_skip() -> None:
         "2025-03-09",
         "2025-03-10",
     ]
+
+
+def test_an_export_of_blank_lines_only_is_empty(tmp_path: Path) -> None:
+    path = tmp_path / "blank.jsonl"
+    path.write_bytes(b"\n\n   \r\n\t\n")
+    [skip] = read_documents([str(path)])
+    assert isinstance(skip, Skip) and (skip.reason, skip.source) == ("empty", str(path))
+    assert "only blank lines" in skip.message
+
+
+def test_lone_surrogate_escapes_become_replacement_characters(tmp_path: Path) -> None:
+    # JSON allows "\udc00"; UTF-8 cannot encode it: the batch once crashed and stored nothing
+    text = '"We will win," the mayor said \udc00 on Monday.'
+    path = write_lines(
+        tmp_path / "export.jsonl",
+        json.dumps({"text": text, "title": "Vote \ud800", "url": "https://wire.example/\udfff"}),
+        record(text=WIRE),
+    )
+    first, second = read_documents([str(path)])
+    assert isinstance(first, Document) and isinstance(second, Document)
+    assert (first.title, first.url) == ("Vote \ufffd", "https://wire.example/\ufffd")
+    article = to_article(first)
+    assert isinstance(article, Article)
+    assert article.text == text.replace("\udc00", "\ufffd") and len(article.text) == len(text)

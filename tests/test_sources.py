@@ -203,3 +203,80 @@ def test_binary_file_with_an_html_name(tmp_path: Path) -> None:
     (tmp_path / "page.html").write_bytes(b"\x89PNG\r\n\x1a\n" + bytes(200))
     skip = only_skip(read(tmp_path / "page.html"))
     assert (skip.reason, skip.source) == ("binary", str(tmp_path / "page.html"))
+
+
+def deep_directory(top: Path, depth: int = 18) -> Path:
+    """A directory nested so deep that its path is longer than the system allows (PATH_MAX, 4096 bytes):
+    it can be made and listed only relative to its parent, so a walk by path cannot read it, even as root."""
+    name = "d" * 250
+    descriptor = os.open(top, os.O_RDONLY)
+    try:
+        for _ in range(depth):
+            os.mkdir(name, dir_fd=descriptor)
+            inner = os.open(name, os.O_RDONLY, dir_fd=descriptor)
+            os.close(descriptor)
+            descriptor = inner
+        written = os.open("hidden.txt", os.O_WRONLY | os.O_CREAT, 0o600, dir_fd=descriptor)
+        os.write(written, b"He said it was hidden.")
+        os.close(written)
+    finally:
+        os.close(descriptor)
+    return top.joinpath(*[name] * depth)
+
+
+def test_an_unreadable_subdirectory_is_a_skip_and_the_rest_is_read(tmp_path: Path) -> None:
+    (tmp_path / "a.txt").write_text("fine", encoding="utf-8")
+    (tmp_path / "z.txt").write_text("fine", encoding="utf-8")
+    deep = deep_directory(tmp_path)
+    results = read(tmp_path)
+    assert [getattr(result, "reason", "ok") for result in results] == ["ok", "unreadable", "ok"]
+    skip = results[1]
+    assert isinstance(skip, Skip) and len(skip.source) > 4096 and str(deep).startswith(skip.source)
+    assert skip.message == f"{skip.source}: the directory cannot be read (file name too long)."
+
+
+def test_a_path_too_long_to_name_is_unreadable_not_missing(tmp_path: Path) -> None:
+    deep = deep_directory(tmp_path) / "hidden.txt"
+    skip = only_skip(read(deep))
+    assert (skip.reason, skip.message) == ("unreadable", f"{deep}: cannot be read (file name too long).")
+
+
+def test_a_fifo_or_a_socket_in_a_directory_is_a_skip(tmp_path: Path) -> None:
+    import socket
+
+    (tmp_path / "a.txt").write_text("fine", encoding="utf-8")
+    os.mkfifo(tmp_path / "pipe.txt")
+    with socket.socket(socket.AF_UNIX) as listening:
+        listening.bind(str(tmp_path / "sock.html"))
+        results = read(tmp_path)
+    assert [(Path(result.source).name, getattr(result, "reason", "ok")) for result in results] == [
+        ("a.txt", "ok"),
+        ("pipe.txt", "unreadable"),
+        ("sock.html", "unreadable"),
+    ]
+
+
+@pytest.mark.skipif(os.geteuid() == 0, reason="root lists directories whatever their mode")
+def test_unreadable_subdirectory_by_mode(tmp_path: Path) -> None:
+    (tmp_path / "a.txt").write_text("fine", encoding="utf-8")
+    locked = tmp_path / "locked"
+    locked.mkdir()
+    (locked / "b.txt").write_text("fine", encoding="utf-8")
+    locked.chmod(0)
+    try:
+        results = read(tmp_path)
+        assert [getattr(result, "reason", "ok") for result in results] == ["ok", "unreadable"]
+        skip = results[1]
+        assert isinstance(skip, Skip) and skip.source == str(locked) and "permission denied" in skip.message
+        assert only_skip(read(locked)).reason == "unreadable"
+    finally:
+        locked.chmod(0o700)
+
+
+def test_a_file_name_that_is_not_utf8(tmp_path: Path) -> None:
+    raw = os.fsencode(tmp_path) + b"/caf\xe9.txt"
+    with open(raw, "wb") as handle:
+        handle.write("“Fine,” he said.".encode())
+    [document] = read(tmp_path)
+    assert isinstance(document, Document) and document.source == f"{tmp_path}/caf\ufffd.txt"
+    document.source.encode("utf-8")  # what is printed and stored must encode
