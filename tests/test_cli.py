@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import re
 import subprocess
 import sys
@@ -247,3 +248,48 @@ def test_quote_text_joins_discontinuous_content_and_truncates_at_a_word() -> Non
     assert quote_text(statement("A,", "B\n  and C.")) == "A, … B and C."
     long = quote_text(statement("word " * 100), limit=50)
     assert len(long) <= 50 and long.endswith("word…")
+
+
+def test_an_unreadable_path_is_one_skip_and_the_other_inputs_are_read(tmp_path: Path) -> None:
+    # click's readable=True check once ended the whole command with exit 2 before reading anything
+    (tmp_path / "good.txt").write_text("“Fine,” he said.", encoding="utf-8")
+    os.mkfifo(tmp_path / "pipe.txt")
+    unreadable = [tmp_path / "pipe.txt", tmp_path / ("x" * 300 + ".txt")]  # a FIFO; a name too long
+    if os.geteuid() != 0:  # permissions bite only when not root
+        (tmp_path / "locked.txt").write_text("“Locked,” he said.", encoding="utf-8")
+        (tmp_path / "locked.txt").chmod(0)
+        unreadable.append(tmp_path / "locked.txt")
+    result = invoke(*unreadable, tmp_path / "good.txt", "--format", "jsonl", "--fast")
+    assert result.exit_code == 1
+    assert [Path(document["document"]).name for document in jsonl(result)] == ["good.txt"]
+    errors = result.stderr.splitlines()
+    assert len(errors) == len(unreadable) and all(line.startswith("onrecord: ") for line in errors)
+    assert all("cannot be read" in line or "not a regular file" in line for line in errors)
+
+
+@pytest.mark.parametrize(
+    ("name", "data", "reason"),
+    [
+        ("bad.arc", b"filedesc://t.arc 0.0.0.0 20250101000000 text/plain -1\n", "damaged at the record"),
+        ("abc.arc", b"filedesc://t.arc 0.0.0.0 20250101000000 text/plain abc\n", "not a number of bytes"),
+        ("blank.jsonl", b"\n\n  \n", "only blank lines"),
+    ],
+)
+def test_malformed_archives_and_blank_exports_exit_1(
+    tmp_path: Path, name: str, data: bytes, reason: str
+) -> None:
+    (tmp_path / name).write_bytes(data)
+    result = invoke(tmp_path / name, "--format", "jsonl", "--fast")
+    assert (result.exit_code, result.stdout) == (1, "")
+    [error] = result.stderr.splitlines()
+    assert reason in error
+
+
+def test_ingest_skip_sentences_are_one_line_each_off_a_terminal(tmp_path: Path) -> None:
+    missing = tmp_path / ("a-very-long-folder-name-" * 6) / "and-a-long-file-name-that-does-not-exist.txt"
+    result = CliRunner().invoke(
+        main, ["ingest", str(missing), "--fast", "--workers", "0", "--db", str(tmp_path / "s.db")]
+    )
+    assert result.exit_code == 1
+    [line] = [line for line in result.stderr.splitlines() if str(missing) in line]
+    assert line == f"onrecord: {missing}: no such file or directory."
