@@ -17,7 +17,7 @@ from warcio.warcwriter import WARCWriter
 from onrecord.articles import to_article
 from onrecord.records import Article, Document, Skip
 from onrecord.sources import read_documents
-from onrecord.sources.warc import MAX_LINE, read_warc
+from onrecord.sources.warc import MAX_BLANK, MAX_LINE, read_warc
 
 SAMPLES = Path(__file__).resolve().parents[1].parent / "shared" / "news-html" / "warc_samples"
 DATE = "2025-03-04T08:15:00Z"
@@ -415,3 +415,16 @@ def test_an_archive_cut_right_after_a_record_header(tmp_path: Path, compressed: 
     assert results[-1].reason == "damaged-archive"
     where = f"byte 0 (+{starts[6]:,} bytes decompressed)" if compressed else f"byte {starts[6]:,}"
     assert where in results[-1].message and "truncated" in results[-1].message
+
+
+@pytest.mark.parametrize("compressed", [False, True])
+def test_megabytes_of_blank_lines_after_the_records_are_damage(tmp_path: Path, compressed: bool) -> None:
+    # warcio reads blank lines one call each: 2 GB of them (a 2 MB gzip member) would take most of an hour
+    plain = write_archive(tmp_path / "crawl.warc", compressed=False)
+    data = plain.read_bytes() + b"\r\n" * (4 << 20)
+    path = tmp_path / ("blank.warc.gz" if compressed else "blank.warc")
+    path.write_bytes(gzip.compress(data, 1) if compressed else data)
+    results = list(read_documents([str(path)]))
+    assert len(documents(results)) == 3 and skips(results) == [results[-1]]
+    assert results[-1].reason == "damaged-archive"
+    assert f"over {MAX_BLANK:,} bytes of blank lines" in results[-1].message

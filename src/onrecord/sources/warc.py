@@ -43,6 +43,8 @@ _READ_BYTES = 1 << 16
 _GZIP_WBITS = 16 + zlib.MAX_WBITS
 MAX_LINE = 1 << 20
 """A header line (or the bytes between records) longer than this (1 MiB) with no line end is damage."""
+MAX_BLANK = 1 << 16
+"""So are more blank lines in a row than this many bytes (64 KiB; records are apart by 2 to 4 bytes)."""
 
 
 class DamagedStream(Exception):
@@ -63,10 +65,13 @@ class _BoundedLines(DecompressingBufferedReader):  # type: ignore[misc]  # warci
     (payloads are read by size), and no real header line comes near `MAX_LINE`.
 
     `stray` is where the first line with content since it was last set to None began: warcio takes a
-    record header with nothing after it for the clean end of the archive.
+    record header with nothing after it for the clean end of the archive. Blank lines are counted too:
+    warcio reads them one call each, and a gzip member of a few MB can inflate to GBs of them.
     """
 
     stray: int | None = None
+    _blank = 0
+    _blank_start = 0
 
     def readline(self, length: int | None = None) -> bytes:
         start = self.num_read - self.rem_length()
@@ -86,8 +91,15 @@ class _BoundedLines(DecompressingBufferedReader):  # type: ignore[misc]  # warci
         if len(line) > MAX_LINE:
             why = f"{MAX_LINE:,} bytes with no line end where a header was expected"
             raise DamagedStream(f"{why}, {_run_of(line)}", at=start)
-        if self.stray is None and line.strip():
-            self.stray = start
+        if line.strip():
+            self._blank = 0
+            self.stray = start if self.stray is None else self.stray
+        elif line:
+            self._blank_start = start if self._blank == 0 else self._blank_start
+            self._blank += len(line)
+            if self._blank > MAX_BLANK:
+                why = f"over {MAX_BLANK:,} bytes of blank lines where a record was expected"
+                raise DamagedStream(why, at=self._blank_start)
         return line
 
 
