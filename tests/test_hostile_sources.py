@@ -184,3 +184,22 @@ def test_feed_html_content_naming_a_url_is_not_fetched() -> None:
         assert [path for path, _headers in server.requests] == ["/feed"]
     assert [getattr(article, "reason", "article") for article in articles] == ["no-article", "article"]
     assert all(SECRET not in repr(article) for article in articles)
+
+
+def test_character_references_that_name_no_character(tmp_path: Path) -> None:
+    # feedparser's lenient parser raised UnicodeEncodeError on &#xD800; and the whole batch stopped
+    references = "&#xD800; &#56320; &#x110000; &#0;"
+    path = tmp_path / "references.rss"
+    path.write_text(
+        rss(item(guid="r", description=f"The council said {references} it was settled.")), "utf-8"
+    )
+    (tmp_path / "title.rss").write_text(
+        rss(item(guid="t", description=STORY), title="Desk &#xDFFF;"), "utf-8"
+    )
+    documents = list(read_documents([str(path), str(tmp_path / "title.rss")]))
+    assert all(isinstance(document, Document) for document in documents)
+    first, second = (document for document in documents if isinstance(document, Document))
+    article = to_article(first)
+    assert isinstance(article, Article)
+    assert "The council said \ufffd \ufffd \ufffd \ufffd it was settled." in article.text
+    assert second.site == "Desk \ufffd"

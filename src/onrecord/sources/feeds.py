@@ -23,6 +23,7 @@ from __future__ import annotations
 import calendar
 import html
 import io
+import re
 import time
 from collections.abc import Callable, Iterator
 from dataclasses import replace
@@ -30,13 +31,14 @@ from typing import Any
 
 import feedparser
 
-from onrecord.records import Document, Skip
+from onrecord.records import Document, Skip, without_surrogates
 from onrecord.sources import files
 
 Fetcher = Callable[[str, str], Document | Skip]
 """Fetches a page for a feed entry: (source key, link) → a Document with that source, or a Skip."""
 
 _TEXT_TYPES = frozenset({"text/plain"})
+_CHARACTER_REFERENCE = re.compile(rb"&#([xX][0-9a-fA-F]{1,16}|[0-9]{1,20});")
 
 
 def read_feed_file(path: str, limit: int) -> Iterator[Document | Skip]:
@@ -52,7 +54,12 @@ def read_feed(source: str, data: bytes, fetch: Fetcher | None) -> Iterator[Docum
     """One Document or Skip per entry of the feed in `data`; `fetch` is given for feeds read from a URL."""
     # A stream, never bytes or str: feedparser opens a str or bytes that names a file, and fetches one
     # that looks like a URL; a stream's bytes are all it reads.
-    parsed: Any = feedparser.parse(io.BytesIO(data))
+    try:
+        parsed: Any = feedparser.parse(io.BytesIO(_CHARACTER_REFERENCE.sub(_valid_reference, data)))
+    except Exception as error:  # a malformed feed must not sink the batch: it becomes one Skip
+        why = f"feedparser failed with {type(error).__name__}"
+        yield Skip(source, "not-a-feed", f"{source}: is not an RSS or Atom feed ({why}).")
+        return
     if not parsed.entries:
         if parsed.get("version") and not parsed.get("bozo"):
             yield Skip(source, "empty", f"{source}: the feed has no entries.")
@@ -65,6 +72,14 @@ def read_feed(source: str, data: bytes, fetch: Fetcher | None) -> Iterator[Docum
     for position, entry in enumerate(parsed.entries, start=1):
         key = _key(source, entry, position, keys)
         yield _entry_document(key, position, entry, site, fetch)
+
+
+def _valid_reference(found: re.Match[bytes]) -> bytes:
+    """A character reference as it is, or U+FFFD's when it names no character (a surrogate, NUL, past
+    U+10FFFF): feedparser's lenient parser raised UnicodeEncodeError on `&#xD800;`."""
+    digits = found.group(1)
+    code = int(digits[1:], 16) if digits[:1] in (b"x", b"X") else int(digits)
+    return b"&#xFFFD;" if code == 0 or 0xD800 <= code <= 0xDFFF or code > 0x10FFFF else found.group()
 
 
 def _why_not_a_feed(parsed: Any) -> str:
@@ -111,7 +126,9 @@ def _entry_document(
         return Skip(key, "no-article", f"{key}: feed {named} has no content or summary{more}.")
     value, content_type = content
     if content_type in _TEXT_TYPES:
-        return Document(source=key, data=value.encode("utf-8"), media_type="text", **metadata)
+        return Document(
+            source=key, data=without_surrogates(value).encode("utf-8"), media_type="text", **metadata
+        )
     return Document(source=key, data=_page(value, metadata), media_type="html", **metadata)
 
 
@@ -136,7 +153,7 @@ def _page(fragment: str, metadata: dict[str, str | None]) -> bytes:
         if value:
             head.append(template.format(html.escape(value)))
     page = f"<html><head>{''.join(head)}</head><body><article>{fragment}</article></body></html>"
-    return page.encode("utf-8")
+    return without_surrogates(page).encode("utf-8")
 
 
 def _published(entry: Any) -> str | None:
