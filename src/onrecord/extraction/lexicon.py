@@ -18,6 +18,7 @@ class Lexicon:
     honorifics: frozenset[str]
     org_words: frozenset[str]
     given_names: dict[str, str]
+    deeds: frozenset[str]
 
 
 def _rows(name: str) -> list[list[str]]:
@@ -42,4 +43,5 @@ def lexicon() -> Lexicon:
         honorifics=frozenset(row[0].rstrip(".") for row in _rows("name_titles.txt")),
         org_words=frozenset(row[0].lower() for row in _rows("org_words.txt")),
         given_names={row[0]: row[1] for row in _rows("given_names.tsv")},
+        deeds=frozenset(row[0] for row in _rows("deeds.txt")),
     )
