@@ -20,7 +20,7 @@ from onrecord.records import Span, Speaker, Statement
 
 ONRECORD = Path(sys.executable).parent / "onrecord"
 
-STATEMENT_KEYS = ["id", "kind", "content", "cue", "speaker", "confidence"]
+STATEMENT_KEYS = ["id", "kind", "content", "cue", "speaker", "confidence", "mode"]
 DOCUMENT_KEYS = ["document", "title", "url", "published", "site", "language", "statements"]
 
 
@@ -97,7 +97,8 @@ def test_jsonl_follows_the_output_contract(tmp_path: Path) -> None:
     assert list(first) == STATEMENT_KEYS
     assert isinstance(first["id"], str) and first["kind"] == "direct"
     assert isinstance(first["confidence"], float)
-    assert list(first["speaker"]) == ["name", "type", "role", "mention"]
+    assert list(first["speaker"]) == ["name", "type", "role", "mention", "co_speakers"]
+    assert first["mode"] == "speech" and first["speaker"]["co_speakers"] == []
     assert first["speaker"]["name"] == "John Kirby" and first["speaker"]["type"] == "person"
     assert first["cue"]["text"] == "said" and first["speaker"]["mention"]["text"] == "he"
     assert (

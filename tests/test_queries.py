@@ -113,6 +113,34 @@ def test_search_filters(db: Path, filters: dict[str, str], speakers: list[str]) 
     assert sorted(hit.speaker or "" for hit in hits) == speakers
 
 
+@pytest.mark.parametrize(
+    ("text", "speakers"),
+    [
+        ("Okonkwo", ["Ruth Okonkwo"]),
+        ("ruth okonkwo", ["Ruth Okonkwo"]),
+        ("Biden", ["Hunter Biden", "Joe Biden"]),
+        ("The Harbour Times", ["Harbour Times"]),
+        ("Harbour", []),  # a word of an organisation's name is not its name: the words said are searched
+        ("Okon", []),  # part of a surname names nobody
+    ],
+)
+def test_search_finds_the_speaker_a_name_means(db: Path, text: str, speakers: list[str]) -> None:
+    hits = queries.search(str(db), text)
+    named = [hit for hit in hits if hit.speaker in speakers]
+    assert sorted({hit.speaker or "" for hit in named}) == speakers
+    assert hits[: len(named)] == named, "the speaker's statements come first"
+    assert all(hit.speaker_id is not None for hit in named), "each links the person page"
+
+
+def test_search_by_name_pages_and_filters(db: Path) -> None:
+    both = queries.search(str(db), "Biden")
+    assert [h.statement_id for h in queries.search(str(db), "Biden", limit=1, offset=1)] == [
+        both[1].statement_id
+    ]
+    assert queries.search(str(db), "Biden", since="2025") == []
+    assert [h.speaker for h in queries.search(str(db), "Okonkwo", speaker="Odile Marsh")] == []
+
+
 def test_search_by_a_shared_surname_covers_every_namesake(db: Path) -> None:
     assert len(queries.search(str(db), "port OR budget OR harbour", speaker="Biden")) == 0
     assert {hit.speaker for hit in queries.search(str(db), "the", speaker="Biden")} == {

@@ -19,7 +19,7 @@ from typing import Any, Literal, TextIO
 
 from onrecord.store import StoreError, open_store
 from onrecord.store.lookup import find_speaker, speaker_ids
-from onrecord.store.names import name_key
+from onrecord.store.names import name_key, parse_name
 from onrecord.store.sqlite import (
     FTS_MATCH,
     FTS_SCORE,
@@ -157,7 +157,8 @@ def search(
     limit: int = 20,
     offset: int = 0,
 ) -> list[SearchHit]:
-    """Statements matching `text` (every word; "quoted words" as a phrase), ranked by BM25.
+    """Statements matching `text` (every word; "quoted words" as a phrase), ranked by BM25; when `text`
+    names a speaker (`Kirby`) and no `speaker` is given, that speaker's statements come first, newest first.
 
     `speaker`: a name, alias or #id (all speakers it may mean); `since`/`until`: ISO dates (YYYY,
     YYYY-MM or YYYY-MM-DD, inclusive) on the publication date of the article that first carried the
@@ -167,9 +168,13 @@ def search(
     if not expression:
         raise QueryError(f"the search {text!r} has no word to look for.")
     with connect(db) as conn:
-        ranked = _ranked(conn, expression, _filters(conn, speaker, since, until, site), limit, offset)
+        named = _named(conn, text, since, until, site, limit + offset) if speaker is None else []
+        ranked = _ranked(conn, expression, _filters(conn, speaker, since, until, site), limit + offset, 0)
+        page = [*named, *(i for i in ranked if i not in set(named))][offset : offset + limit]
+        named_hits = _named_hits(conn, [i for i in page if i in set(named)])
+        ranked = {i: ranked[i] for i in page if i in ranked}
         if not ranked:
-            return []
+            return [named_hits[i] for i in page if i in named_hits]
         marks = ", ".join("?" for _ in ranked)
         rows = conn.execute(
             f"SELECT s.id, s.text, {FTS_SNIPPET}, s.kind, s.speaker_id, coalesce(sp.name, s.speaker_name), "
@@ -179,8 +184,51 @@ def search(
             f"WHERE {FTS_MATCH} AND {FTS_TABLE}.rowid IN ({marks})",
             [expression, *ranked],
         ).fetchall()
-    by_id = {row[0]: row for row in rows}
-    return [_hit(by_id[statement], score) for statement, score in ranked.items() if statement in by_id]
+    found = {row[0]: _hit(row, ranked[row[0]]) for row in rows} | named_hits
+    return [found[i] for i in page if i in found]
+
+
+def _named(
+    conn: sqlite3.Connection, text: str, since: str | None, until: str | None, site: str | None, limit: int
+) -> list[int]:
+    """Ids of the statements of the speakers `text` names, newest first: a name or alias written in full,
+    or a person's surname (`Kirby` names John Kirby)."""
+    key = name_key(text).replace("%", "").replace("_", "")
+    if '"' in text or not key:
+        return []
+    parsed = parse_name(text, person=False)
+    full = parsed.key if parsed is not None else key
+    rows = conn.execute(
+        "SELECT id FROM speakers WHERE key IN (?, ?) OR (type = 'person' AND key LIKE ?) UNION "
+        "SELECT a.speaker_id FROM aliases a JOIN speakers sp ON sp.id = a.speaker_id "
+        "WHERE a.key IN (?, ?) OR (sp.type = 'person' AND a.key LIKE ?)",
+        [key, full, "% " + key, key, full, "% " + key],
+    ).fetchall()
+    ids = [int(row[0]) for row in rows]
+    if not ids:
+        return []
+    _, where, params = _filters(conn, None, since, until, site)
+    rows = conn.execute(
+        "SELECT s.id FROM statements s JOIN articles a ON a.id = s.article_id "
+        f"WHERE s.speaker_id IN ({', '.join('?' for _ in ids)}){where} "
+        "ORDER BY a.published IS NULL, a.published DESC, s.id LIMIT ?",
+        [*ids, *params, limit],
+    ).fetchall()
+    return [int(row[0]) for row in rows]
+
+
+def _named_hits(conn: sqlite3.Connection, ids: list[int]) -> dict[int, SearchHit]:
+    """Search hits for statements found by their speaker's name: the whole text, nothing highlighted."""
+    if not ids:
+        return {}
+    rows = conn.execute(
+        "SELECT s.id, s.text, s.text, s.kind, s.speaker_id, coalesce(sp.name, s.speaker_name), s.role, s.cue, "
+        f"a.id, a.title, a.url, {SITE}, a.published, {_APPEARANCES} FROM statements s "
+        "JOIN articles a ON a.id = s.article_id LEFT JOIN speakers sp ON sp.id = s.speaker_id "
+        f"WHERE s.id IN ({', '.join('?' for _ in ids)})",
+        ids,
+    ).fetchall()
+    return {int(row[0]): _hit(row, 0.0) for row in rows}
 
 
 def _ranked(

@@ -7,6 +7,7 @@ from typing import Literal
 
 SpeakerType = Literal["person", "organization", "media", "unknown"]
 StatementKind = Literal["direct", "mixed", "indirect"]
+StatementMode = Literal["speech", "attitude"]
 
 
 @dataclass(frozen=True)
@@ -26,6 +27,7 @@ class Speaker:
     type: SpeakerType = "unknown"
     role: str | None = None
     mention: Span | None = None
+    co_speakers: tuple[str, ...] = ()  # others named with this speaker: `Leahy` in `Grassley and Leahy said`
 
 
 @dataclass(frozen=True)
@@ -38,6 +40,7 @@ class Statement:
     cue: Span | None
     speaker: Speaker
     confidence: float
+    mode: StatementMode = "speech"  # "attitude": a reported belief, wish or stance (`hopes`, `wants to`)
 
 
 @dataclass(frozen=True)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import importlib.util
+from dataclasses import replace
 
 from spacy.pipeline import TrainablePipe
 from spacy.tokens import Doc
@@ -15,6 +16,7 @@ from onrecord.extraction.nlp import MODEL, MODEL_MISSING, attribution_tagger, pa
 from onrecord.extraction.quotes import Quote, find_quotes
 from onrecord.extraction.speakers import Entities
 from onrecord.extraction.tagger import ModelError, check_artefact, combine, tag
+from onrecord.extraction.unify import co_speakers, one_name_per_entity
 from onrecord.records import Span, Statement
 
 __all__ = ["ModelError", "extract", "mode"]
@@ -38,7 +40,7 @@ def extract(text: str, fast: bool = False) -> list[Statement]:
         local = _local_quotes(quotes, base, len(doc.text))
         for candidate in _candidates(doc, local, tagger):
             statements.append(_statement(text, candidate, base, entities))
-    return sorted(statements, key=lambda s: (s.content[0].start, s.content[0].end))
+    return sorted(one_name_per_entity(statements), key=lambda s: (s.content[0].start, s.content[0].end))
 
 
 def mode(fast: bool = False) -> str:
@@ -87,6 +89,9 @@ def _statement(text: str, candidate: Candidate, base: int, entities: Entities) -
         start, end = base + candidate.cue[0], base + candidate.cue[1]
         cue = Span(start, end, text[start:end])
     speaker = entities.resolve(candidate.source, base)
+    others = co_speakers(entities, candidate.source, base)
+    if others:
+        speaker = replace(speaker, co_speakers=others)
     return Statement(
         id=_stable_id(content),
         kind=candidate.kind,  # type: ignore[arg-type]
@@ -94,6 +99,7 @@ def _statement(text: str, candidate: Candidate, base: int, entities: Entities) -
         cue=cue,
         speaker=speaker,
         confidence=candidate.confidence,
+        mode="attitude" if candidate.mode == "attitude" else "speech",
     )
 
 

@@ -24,6 +24,14 @@ def cue_class(token: Token) -> str | None:
     return phrase_class(token)
 
 
+def mode_of(token: Token | None) -> str:
+    """`attitude` when the cue verb reports a belief, wish or stance (a `position` cue), else `speech`."""
+    if token is None:
+        return "speech"
+    found = lexicon().cue_class.get(token.lemma_.lower()) or phrase_class(token)
+    return "attitude" if found == "position" else "speech"
+
+
 def phrase_class(token: Token) -> str | None:
     """The class of the multi-word cue starting at `token` (`made it clear`), or None."""
     match = _phrase(token)

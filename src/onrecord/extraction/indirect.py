@@ -72,6 +72,7 @@ def _reported(doc: Doc, verb: Token, inside: list[bool]) -> Candidate | None:
         (verb.idx, cue_end.idx + len(cue_end)),
         doc[subject.i : subject.i + 1],
         0.8 if cls == "speech" else 0.6,
+        "attitude" if cls == "position" else "speech",
     )
 
 

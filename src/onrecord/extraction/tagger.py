@@ -22,7 +22,7 @@ from spacy.tokens import Span as SpacySpan
 from thinc.api import Config
 
 from onrecord.extraction.candidates import Candidate
-from onrecord.extraction.cues import QUESTION_MARKS, cue_class, subject_of, verbal_act
+from onrecord.extraction.cues import QUESTION_MARKS, cue_class, mode_of, subject_of, verbal_act
 from onrecord.extraction.features import feature_doc
 from onrecord.extraction.lexicon import lexicon
 
@@ -203,9 +203,9 @@ def _candidate(doc: Doc, content: Tagged, tagged: list[Tagged], inside: list[boo
     words = sum(1 for t in doc[content.start : content.end] if t.is_alpha)
     if kind == "direct" or words < 2 or (cue is None and source is None):
         return None
-    return Candidate(
-        kind, [_chars(doc, content)], _chars(doc, cue) if cue else None, source, TAGGER_CONFIDENCE
-    )
+    cue_chars = _chars(doc, cue) if cue else None
+    head = _cue_verb(doc, cue) or (doc[cue.start : cue.end].root if cue else None)
+    return Candidate(kind, [_chars(doc, content)], cue_chars, source, TAGGER_CONFIDENCE, mode_of(head))
 
 
 def _introduces(doc: Doc, cue: Tagged, content: Tagged) -> bool:
@@ -219,7 +219,7 @@ def _introduces(doc: Doc, cue: Tagged, content: Tagged) -> bool:
     root = doc[content.start : content.end].root
     if root.dep_ == "pobj" and not cue.start <= root.head.i < cue.end:
         return False  # `In a discussion about X, he said …`: X is the topic, not what was said
-    verb = next((t for t in words if t.pos_ in ("VERB", "AUX") and t.dep_ not in ("aux", "auxpass")), None)
+    verb = _cue_verb(doc, cue)
     if verb is not None and verb.lemma_.lower() in lexicon().deeds:
         return False
     if verb is not None and cue_class(verb) == "act" and not verbal_act(verb, subject_of(verb)):
@@ -227,6 +227,14 @@ def _introduces(doc: Doc, cue: Tagged, content: Tagged) -> bool:
     if doc[content.start].lower_ in QUESTION_MARKS:
         return verb is not None and cue_class(verb) == "question" and _active(verb)
     return True
+
+
+def _cue_verb(doc: Doc, cue: Tagged | None) -> Token | None:
+    """The main verb of the tagger's cue (`did not want` -> `want`), if it has one."""
+    if cue is None:
+        return None
+    words = doc[cue.start : cue.end]
+    return next((t for t in words if t.pos_ in ("VERB", "AUX") and t.dep_ not in ("aux", "auxpass")), None)
 
 
 def _active(verb: Token) -> bool:
