@@ -222,8 +222,8 @@ def _named_hits(conn: sqlite3.Connection, ids: list[int]) -> dict[int, SearchHit
     if not ids:
         return {}
     rows = conn.execute(
-        "SELECT s.id, s.text, s.text, s.kind, s.speaker_id, coalesce(sp.name, s.speaker_name), s.role, s.cue, "
-        f"a.id, a.title, a.url, {SITE}, a.published, {_APPEARANCES} FROM statements s "
+        "SELECT s.id, s.text, s.text, s.kind, s.speaker_id, coalesce(sp.name, s.speaker_name), s.role, "
+        f"s.cue, a.id, a.title, a.url, {SITE}, a.published, {_APPEARANCES} FROM statements s "
         "JOIN articles a ON a.id = s.article_id LEFT JOIN speakers sp ON sp.id = s.speaker_id "
         f"WHERE s.id IN ({', '.join('?' for _ in ids)})",
         ids,
