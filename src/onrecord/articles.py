@@ -33,6 +33,7 @@ from onrecord.records import Article, Document, Skip
 
 # Non-UTF-8 news is most often Windows-1252: it wins when charset-normalizer rates it as good as its best.
 MAX_HTML_BYTES = 5_000_000
+HEADLINE_CHARS = 200  # a plain text's first line longer than this is not its headline
 """A page with more HTML than this once its scripts and styles are gone is refused: the longest news
 articles are a small fraction of it, and trafilatura spends about a minute and 650 MB on 20 MB of HTML."""
 _SLIM_ABOVE = 1_000_000
@@ -87,12 +88,24 @@ def _from_text(document: Document) -> Article | Skip:
     return Article(
         source=document.source,
         text=text,
-        title=document.title,
+        title=document.title or headline(text),
         url=document.url,
         published=published,
         site=document.site,
         notes=notes,
     )
+
+
+def headline(text: str) -> str | None:
+    """The first line of a plain text when it reads as a headline: short, set apart by a blank line, not
+    ending like a sentence (`.`, `,`, `:`, `;`). The text itself is left as it is."""
+    lines = text.lstrip("\ufeff").lstrip().split("\n", 2)
+    if len(lines) < 3 or lines[1].strip():
+        return None
+    first = " ".join(lines[0].split())
+    if not 3 <= len(first) <= HEADLINE_CHARS or first[-1] in ".,:;" or not lines[2].strip():
+        return None
+    return first
 
 
 def _decode_guessing(data: bytes) -> tuple[str, str] | None:
