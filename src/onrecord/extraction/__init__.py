@@ -9,6 +9,7 @@ from dataclasses import replace
 from spacy.pipeline import TrainablePipe
 from spacy.tokens import Doc
 
+from onrecord.extraction.calibration import calibrate
 from onrecord.extraction.candidates import Candidate
 from onrecord.extraction.direct import direct_candidates, headline_candidates, inside_mask
 from onrecord.extraction.indirect import indirect_candidates
@@ -19,7 +20,7 @@ from onrecord.extraction.tagger import ModelError, check_artefact, combine, tag
 from onrecord.extraction.unify import co_speakers, one_name_per_entity
 from onrecord.records import Span, Statement
 
-__all__ = ["ModelError", "extract", "mode"]
+__all__ = ["ModelError", "extract", "mode", "uncalibrated"]
 
 
 def extract(text: str, fast: bool = False) -> list[Statement]:
@@ -28,7 +29,13 @@ def extract(text: str, fast: bool = False) -> list[Statement]:
     The default mode runs the rules and the learned attribution tagger (which finds the statements the
     rules miss). `fast` runs the rules alone, without the statistical named-entity recogniser either
     (speaker names then come from runs of proper nouns). Check the models first with `mode()`.
+    Confidences are calibrated on PolNeAR dev (onrecord.extraction.calibration).
     """
+    return calibrate(uncalibrated(text, fast), fast)
+
+
+def uncalibrated(text: str, fast: bool = False) -> list[Statement]:
+    """`extract` with the rules' own confidences (what the calibration is built from)."""
     if not text.strip():
         return []
     entities = Entities()
