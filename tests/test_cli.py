@@ -248,3 +248,28 @@ def test_quote_text_joins_discontinuous_content_and_truncates_at_a_word() -> Non
     assert quote_text(statement("A,", "B\n  and C.")) == "A, … B and C."
     long = quote_text(statement("word " * 100), limit=50)
     assert len(long) <= 50 and long.endswith("word…")
+
+
+@pytest.mark.parametrize("value", ["1.5", "-0.1", "high"])
+def test_an_invalid_min_confidence_is_a_usage_error(tmp_path: Path, value: str) -> None:
+    (tmp_path / "kirby.txt").write_text(KIRBY, encoding="utf-8")
+    for command in (["extract", str(tmp_path / "kirby.txt")], ["search", "x"], ["export", "--format", "csv"]):
+        result = CliRunner().invoke(main, [*command, "--min-confidence", value])
+        assert result.exit_code == 2, result.output
+        assert "--min-confidence" in result.stderr and "Traceback" not in result.output
+
+
+def test_extract_hides_statements_below_the_min_confidence(tmp_path: Path, extractor: str) -> None:
+    (tmp_path / "kirby.txt").write_text(KIRBY, encoding="utf-8")
+    every = jsonl(invoke(tmp_path / "kirby.txt", "--format", "jsonl", "--min-confidence", "0"))[0]
+    confidences = sorted(s["confidence"] for s in every["statements"])
+    assert confidences, "the text has statements"
+    above = jsonl(
+        invoke(tmp_path / "kirby.txt", "--format", "jsonl", "--min-confidence", str(confidences[-1]))
+    )
+    assert [s["confidence"] for s in above[0]["statements"]] == [
+        c for c in confidences if c >= confidences[-1]
+    ]
+    assert jsonl(invoke(tmp_path / "kirby.txt", "--format", "jsonl", "--min-confidence", "1"))[0][
+        "statements"
+    ] == [s for s in every["statements"] if s["confidence"] >= 1]
