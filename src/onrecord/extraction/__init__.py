@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import importlib.util
+from bisect import bisect_left
 from dataclasses import replace
 
 from spacy.pipeline import TrainablePipe
@@ -12,6 +13,7 @@ from spacy.tokens import Doc
 from onrecord.extraction.calibration import calibrate
 from onrecord.extraction.candidates import Candidate
 from onrecord.extraction.direct import direct_candidates, headline_candidates, inside_mask
+from onrecord.extraction.doccache import text_of
 from onrecord.extraction.indirect import indirect_candidates
 from onrecord.extraction.nlp import MODEL, MODEL_MISSING, attribution_tagger, parse
 from onrecord.extraction.quotes import Quote, find_quotes
@@ -41,10 +43,11 @@ def uncalibrated(text: str, fast: bool = False) -> list[Statement]:
     entities = Entities()
     statements: list[Statement] = []
     quotes = find_quotes(text)
+    starts = [quote.start for quote in quotes]
     tagger = None if fast else attribution_tagger()
     for base, doc in parse(text, fast):
         entities.add_doc(doc, base)
-        local = _local_quotes(quotes, base, len(doc.text))
+        local = _local_quotes(quotes, starts, base, len(text_of(doc)))
         for candidate in _candidates(doc, local, tagger):
             statements.append(_statement(text, candidate, base, entities))
     return sorted(one_name_per_entity(statements), key=lambda s: (s.content[0].start, s.content[0].end))
@@ -64,12 +67,19 @@ def mode(fast: bool = False) -> str:
     return f"rules + attribution tagger (sha256 {record['sha256']['model'][:12]})"
 
 
-def _local_quotes(quotes: list[Quote], base: int, length: int) -> list[Quote]:
-    return [
-        Quote(tuple((s - base, e - base) for s, e in q.segments), q.opening, q.closed)
-        for q in quotes
-        if q.start >= base and q.end <= base + length
-    ]
+def _local_quotes(quotes: list[Quote], starts: list[int], base: int, length: int) -> list[Quote]:
+    """The quotes lying wholly within the chunk at `base`, with chunk offsets; `starts` are the quotes'
+    starts (they are in text order), so each chunk looks only at its own."""
+    local = []
+    index = bisect_left(starts, base)
+    while index < len(quotes) and quotes[index].start < base + length:
+        quote = quotes[index]
+        if quote.end <= base + length:
+            local.append(
+                Quote(tuple((s - base, e - base) for s, e in quote.segments), quote.opening, quote.closed)
+            )
+        index += 1
+    return local
 
 
 def _candidates(doc: Doc, quotes: list[Quote], tagger: TrainablePipe | None) -> list[Candidate]:
