@@ -211,8 +211,8 @@ def _candidate(doc: Doc, content: Tagged, tagged: list[Tagged], inside: list[boo
 def _introduces(doc: Doc, cue: Tagged, content: Tagged) -> bool:
     """Whether the tagger's cue can introduce its content: not a preposition phrase (`In a discussion
     about`: a topic; nor is the object of a preposition outside the cue), not a deed (`has adjusted its
-    support`) nor an act that is not verbal (`to attack`), and for a question (`if he could …`) only the
-    asker's own verb (`X asked whether`, not `X was asked`)."""
+    support`) nor an act that is not verbal (`to attack`), and not a question put to someone (`X was asked
+    if …`, `asked by a reporter whether …`)."""
     words = doc[cue.start : cue.end]
     if words[0].pos_ == "ADP" and words[0].lower_ not in lexicon().cue_class:
         return False
@@ -225,7 +225,8 @@ def _introduces(doc: Doc, cue: Tagged, content: Tagged) -> bool:
     if verb is not None and cue_class(verb) == "act" and not verbal_act(verb, subject_of(verb)):
         return False
     if doc[content.start].lower_ in QUESTION_MARKS:
-        return verb is not None and cue_class(verb) == "question" and _active(verb)
+        asked = doc[content.start : content.end].root.head  # `was asked if …`: a question put to X
+        return not (cue_class(asked) == "question" and not _active(asked))
     return True
 
 
