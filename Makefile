@@ -15,13 +15,14 @@ PORT ?= 8000
 SAMPLE_DB ?= out/samples.db
 PIP := $(BIN)/python -m pip --quiet
 
-.PHONY: help install browser run test lint eval train bench bench-search bench-ingest bench-web bench-html clean
+.PHONY: help install browser run test lint eval calibrate train bench bench-search bench-ingest bench-web bench-html clean
 
 help:
 	@echo "make run     set up .venv, extract the statements in samples/, store them and serve them on :$(PORT)"
 	@echo "make test    set up .venv and run the test suite (pytest)"
 	@echo "make lint    ruff check, ruff format --check and mypy"
 	@echo "make eval    score the extractor on $(POLNEAR_DEV) (needs $(SHARED))"
+	@echo "make calibrate rebuild the confidence calibration from $(POLNEAR_DEV) (about 2 min)"
 	@echo "make train   rebuild the attribution tagger from $(SHARED)/polnear on the CPU (about 30 min)"
 	@echo "make bench   extraction speed and peak memory (RUNS=$(RUNS)); also bench-search, bench-ingest,"
 	@echo "             bench-web, bench-html"
@@ -64,6 +65,12 @@ eval: install
 	@test -d $(POLNEAR_DEV) || \
 		{ echo "make eval: $(POLNEAR_DEV) is absent; nothing to evaluate." >&2; exit 1; }
 	$(BIN)/onrecord eval polnear $(POLNEAR_DEV)
+
+# Rebuilds src/onrecord/data/calibration.json and docs/reliability.svg from PolNeAR dev (both modes).
+calibrate: install
+	@test -d $(POLNEAR_DEV) || \
+		{ echo "make calibrate: $(POLNEAR_DEV) is absent; calibration needs PolNeAR dev." >&2; exit 1; }
+	$(BIN)/python -m onrecord.evaluation.calibrate $(POLNEAR_DEV)
 
 # Rebuilds src/onrecord/extraction/attribution_tagger/ (and its record.json) from PolNeAR; CPU only.
 train: install

@@ -207,3 +207,29 @@ def test_a_page_of_navigation_only_is_no_article(html: str) -> None:
 def test_the_shortest_articles_are_kept(body: str) -> None:
     html = f"<html><head><title>Brief</title></head><body><article>{body}</article></body></html>"
     assert as_article(to_article(html_document(html))).text
+
+
+@pytest.mark.parametrize(
+    ("data", "title"),
+    [
+        (
+            b"Blinking on the use of US weapons\n\nBlinken said the policy was flexible.\n",
+            "Blinking on the use of US weapons",
+        ),
+        (b"\xef\xbb\xbfMayor Wins Vote\r\n\r\nThe mayor said she was pleased.", "Mayor Wins Vote"),
+        (b"Is the Ferry Safe?\n\nThe council said it was.", "Is the Ferry Safe?"),
+        (b"The mayor said she was pleased.\n\nThe council agreed.", None),  # a sentence, not a headline
+        (b"Mayor Wins Vote\nThe mayor said she was pleased.", None),  # no blank line after it
+        (b"Mayor Wins Vote", None),  # nothing after it
+        (b"x" * 201 + b"\n\nThe mayor said so.", None),  # too long
+    ],
+)
+def test_a_plain_texts_headline_is_its_title(data: bytes, title: str | None) -> None:
+    article = as_article(to_article(text_document(data)))
+    assert article.title == title
+    assert article.text == data.decode("utf-8"), "the text keeps its headline line"
+
+
+def test_a_given_title_wins_over_the_first_line() -> None:
+    document = Document("doc.txt", b"First Line\n\nBody said.", "text", title="Given")
+    assert as_article(to_article(document)).title == "Given"

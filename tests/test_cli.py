@@ -21,7 +21,7 @@ from onrecord.records import Span, Speaker, Statement
 
 ONRECORD = Path(sys.executable).parent / "onrecord"
 
-STATEMENT_KEYS = ["id", "kind", "content", "cue", "speaker", "confidence"]
+STATEMENT_KEYS = ["id", "kind", "content", "cue", "speaker", "confidence", "mode"]
 DOCUMENT_KEYS = ["document", "title", "url", "published", "site", "language", "statements"]
 
 
@@ -98,7 +98,8 @@ def test_jsonl_follows_the_output_contract(tmp_path: Path) -> None:
     assert list(first) == STATEMENT_KEYS
     assert isinstance(first["id"], str) and first["kind"] == "direct"
     assert isinstance(first["confidence"], float)
-    assert list(first["speaker"]) == ["name", "type", "role", "mention"]
+    assert list(first["speaker"]) == ["name", "type", "role", "mention", "co_speakers"]
+    assert first["mode"] == "speech" and first["speaker"]["co_speakers"] == []
     assert first["speaker"]["name"] == "John Kirby" and first["speaker"]["type"] == "person"
     assert first["cue"]["text"] == "said" and first["speaker"]["mention"]["text"] == "he"
     assert (
@@ -293,3 +294,28 @@ def test_ingest_skip_sentences_are_one_line_each_off_a_terminal(tmp_path: Path) 
     assert result.exit_code == 1
     [line] = [line for line in result.stderr.splitlines() if str(missing) in line]
     assert line == f"onrecord: {missing}: no such file or directory."
+
+
+@pytest.mark.parametrize("value", ["1.5", "-0.1", "high"])
+def test_an_invalid_min_confidence_is_a_usage_error(tmp_path: Path, value: str) -> None:
+    (tmp_path / "kirby.txt").write_text(KIRBY, encoding="utf-8")
+    for command in (["extract", str(tmp_path / "kirby.txt")], ["search", "x"], ["export", "--format", "csv"]):
+        result = CliRunner().invoke(main, [*command, "--min-confidence", value])
+        assert result.exit_code == 2, result.output
+        assert "--min-confidence" in result.stderr and "Traceback" not in result.output
+
+
+def test_extract_hides_statements_below_the_min_confidence(tmp_path: Path, extractor: str) -> None:
+    (tmp_path / "kirby.txt").write_text(KIRBY, encoding="utf-8")
+    every = jsonl(invoke(tmp_path / "kirby.txt", "--format", "jsonl", "--min-confidence", "0"))[0]
+    confidences = sorted(s["confidence"] for s in every["statements"])
+    assert confidences, "the text has statements"
+    above = jsonl(
+        invoke(tmp_path / "kirby.txt", "--format", "jsonl", "--min-confidence", str(confidences[-1]))
+    )
+    assert [s["confidence"] for s in above[0]["statements"]] == [
+        c for c in confidences if c >= confidences[-1]
+    ]
+    assert jsonl(invoke(tmp_path / "kirby.txt", "--format", "jsonl", "--min-confidence", "1"))[0][
+        "statements"
+    ] == [s for s in every["statements"] if s["confidence"] >= 1]

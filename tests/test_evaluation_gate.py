@@ -35,6 +35,7 @@ def _percent(value: float | None) -> float:
     [
         ("extraction_f1", lambda s: s.extraction.f1),
         ("attribution_f1", lambda s: s.attribution.f1),
+        ("attribution_precision", lambda s: s.attribution.precision),
         ("direct_recall", lambda s: s.recall_by_type()["direct"]),
         ("indirect_recall", lambda s: s.recall_by_type()["indirect"]),
         ("name_accuracy", lambda s: s.name_accuracy),

@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import json
 import sqlite3
+from dataclasses import replace
 from pathlib import Path
 
 import pyarrow.parquet as pq
@@ -111,6 +112,55 @@ def test_search_phrases_prefixes_and_every_word(db: Path) -> None:
 def test_search_filters(db: Path, filters: dict[str, str], speakers: list[str]) -> None:
     hits = queries.search(str(db), "ferry", **filters)  # type: ignore[arg-type]
     assert sorted(hit.speaker or "" for hit in hits) == speakers
+
+
+@pytest.mark.parametrize(
+    ("text", "speakers"),
+    [
+        ("Okonkwo", ["Ruth Okonkwo"]),
+        ("ruth okonkwo", ["Ruth Okonkwo"]),
+        ("Biden", ["Hunter Biden", "Joe Biden"]),
+        ("The Harbour Times", ["Harbour Times"]),
+        ("Harbour", []),  # a word of an organisation's name is not its name: the words said are searched
+        ("Okon", []),  # part of a surname names nobody
+    ],
+)
+def test_search_finds_the_speaker_a_name_means(db: Path, text: str, speakers: list[str]) -> None:
+    hits = queries.search(str(db), text)
+    named = [hit for hit in hits if hit.speaker in speakers]
+    assert sorted({hit.speaker or "" for hit in named}) == speakers
+    assert hits[: len(named)] == named, "the speaker's statements come first"
+    assert all(hit.speaker_id is not None for hit in named), "each links the person page"
+
+
+def test_search_by_name_pages_and_filters(db: Path) -> None:
+    both = queries.search(str(db), "Biden")
+    assert [h.statement_id for h in queries.search(str(db), "Biden", limit=1, offset=1)] == [
+        both[1].statement_id
+    ]
+    assert queries.search(str(db), "Biden", since="2025") == []
+    assert [h.speaker for h in queries.search(str(db), "Okonkwo", speaker="Odile Marsh")] == []
+
+
+def test_search_and_export_leave_out_statements_below_the_min_confidence(tmp_path: Path) -> None:
+    conn = open_store(str(tmp_path / "low.db"))
+    text = "Mayor Odile Marsh said the ferry would keep running. Ruth Okonkwo said the ferry was late."
+    sure, unsure = (
+        said(text, "the ferry would keep running", "Odile Marsh"),
+        said(text, "the ferry was late", "Ruth Okonkwo"),
+    )
+    add_article(conn, text, [sure, replace(unsure, confidence=0.2)])
+    assert [h.speaker for h in queries.search(conn, "ferry")] == ["Odile Marsh"], "0.3 by default"
+    assert len(queries.search(conn, "ferry", min_confidence=0.0)) == 2
+    assert queries.search(conn, "ferry", min_confidence=0.95) == []
+    assert (
+        queries.search(conn, "Okonkwo") == [] and len(queries.search(conn, "Okonkwo", min_confidence=0)) == 1
+    )
+    out = tmp_path / "all.csv"
+    assert queries.export(conn, "csv", str(out)) == 1
+    assert queries.export(conn, "csv", str(out), min_confidence=0.0) == 2
+    with pytest.raises(queries.QueryError, match="between 0 and 1"):
+        queries.search(conn, "ferry", min_confidence=2.0)
 
 
 def test_search_by_a_shared_surname_covers_every_namesake(db: Path) -> None:

@@ -1022,6 +1022,89 @@ SPEAKER_RESOLUTION = [
 
 
 # --------------------------------------------------------------------------------------------------
+# Precision: acts are not speech, preposition phrases are not cues, a question put to someone is not
+# their statement. Positive rows keep what is speech; `not_case` rows name what must not be reported.
+# --------------------------------------------------------------------------------------------------
+PRECISION = [
+    case(
+        "act-that-is-verbal-attacked-as",
+        "Senator Maria Kovac attacked her opponent as a fraud during the debate.",
+        "her opponent as a fraud during the debate",
+        "Maria Kovac",
+        "indirect",
+        cue="attacked",
+    ),
+    case(
+        "act-that-is-verbal-persuaded-that",
+        "Governor Ellen Brandt persuaded the council that the budget was sound.",
+        "that the budget was sound",
+        "Ellen Brandt",
+        "indirect",
+        cue="persuaded",
+    ),
+    case(
+        "topic-phrase-before-the-cue-is-not-content",
+        "In a discussion about the use of Western weapons against targets in Russia, Foreign Minister "
+        "Oskar Lind said the policy had not changed.",
+        "the policy had not changed",
+        "Oskar Lind",
+        "indirect",
+        cue="said",
+    ),
+    case(
+        "a-question-asked-is-the-askers",
+        "Senator Maria Kovac asked whether the minister had read the report.",
+        "whether the minister had read the report",
+        "Maria Kovac",
+        "indirect",
+        cue="asked",
+    ),
+    case(
+        "the-statement-around-an-infinitive-act",
+        "French President Paul Delacroix said he wants to allow the rebels to attack military positions "
+        "across the river.",
+        "he wants to allow the rebels to attack military positions across the river",
+        "Paul Delacroix",
+        "indirect",
+        cue="said",
+    ),
+]
+
+
+def not_case(case_id: str, text: str, *, cue: str | None = None, content: str | None = None) -> ParameterSet:
+    """A text in which no statement may have this cue (or begin with this content)."""
+    return pytest.param(text, cue, content, id=case_id)
+
+
+NOT_STATEMENTS = [
+    not_case(
+        "infinitive-act-is-no-cue",
+        "French President Paul Delacroix said he wants to allow the rebels to attack military positions "
+        "across the river.",
+        cue="attack",
+    ),
+    not_case(
+        "act-wanted-is-no-cue",
+        "Foreign Minister Ana Petrova is said to want to persuade President Karl Holm to lift the "
+        "restrictions.",
+        cue="persuade",
+    ),
+    not_case(
+        "act-in-a-question-is-no-cue",
+        "Asked by a reporter if he could persuade the president, Foreign Minister Oskar Lind said he "
+        "would try.",
+        content="if he could persuade",
+    ),
+    not_case(
+        "preposition-phrase-is-no-cue",
+        "In a discussion about the use of Western weapons against targets in Russia, Foreign Minister "
+        "Oskar Lind said the policy had not changed.",
+        content="the use of Western weapons",
+    ),
+]
+
+
+# --------------------------------------------------------------------------------------------------
 # Negatives: nothing here is a statement.
 # --------------------------------------------------------------------------------------------------
 NEGATIVES = [
@@ -1068,6 +1151,21 @@ NEGATIVES = [
     pytest.param("Sinead O’Brien’s team didn’t lose a game all season.", id="apostrophes-name"),
     pytest.param("The said property was sold at auction in 2015.", id="said-adjective"),
     pytest.param("The said company repaid the loan in full last spring.", id="said-adjective-subject"),
+    pytest.param("Rebels attacked the convoy near the border on Tuesday.", id="act-attacked-a-convoy"),
+    pytest.param("The navy could strike the port within days.", id="deed-strike"),
+    pytest.param(
+        "Since the start of the war, the Valdorian government has adjusted its support for the region to fit "
+        "changing conditions.",
+        id="deed-adjusted-support",
+    ),
+    pytest.param(
+        "Foreign Minister Oskar Lind was asked by a reporter if he could persuade President Karl Holm to "
+        "lift the restrictions.",
+        id="question-put-to-someone",
+    ),
+    pytest.param(
+        "Senator Maria Kovac was asked whether the minister had read the report.", id="asked-whether-passive"
+    ),
 ]
 
 
@@ -1102,6 +1200,21 @@ def test_mixed_quotes(text: str, expected: Expected) -> None:
 @pytest.mark.parametrize(("text", "expected"), SPEAKER_RESOLUTION)
 def test_speaker_resolution(text: str, expected: Expected) -> None:
     check(text, expected)
+
+
+@pytest.mark.parametrize(("text", "expected"), PRECISION)
+def test_precision_rows(text: str, expected: Expected) -> None:
+    check(text, expected)
+
+
+@pytest.mark.parametrize(("text", "cue", "content"), NOT_STATEMENTS)
+def test_not_statements(text: str, cue: str | None, content: str | None) -> None:
+    statements = run_extract(text)
+    for statement in statements:
+        if cue is not None:
+            assert statement.cue is None or cue not in statement.cue.text.lower(), describe(statements)
+        if content is not None:
+            assert not statement_content(statement).startswith(content), describe(statements)
 
 
 @pytest.mark.parametrize("text", NEGATIVES)
@@ -1139,6 +1252,7 @@ ALL_TEXTS = [
         *ORGANISATIONS,
         *MIXED_QUOTES,
         *SPEAKER_RESOLUTION,
+        *PRECISION,
         *NEGATIVES,
     ]
 ]

@@ -77,3 +77,37 @@ def test_nothing_is_extracted_from_boilerplate(
         for statement in statements:
             for span in statement.content:
                 assert not furniture & set(range(span.start, span.end)), f"{span.text!r} is page furniture"
+
+
+# What issue 10 found on the seed: acts, a preposition phrase and a question put to Blinken filed as
+# statements. (cue, start of content) pairs that must not be reported.
+NOT_STATEMENTS = [
+    ("attack", "military positions on Russian territory"),
+    ("attack", "Russian territory with U.S. weapons"),
+    ("persuade", "US President Joe Biden"),
+    ("persuade", "President Joe Biden"),
+    ("In a discussion about", "Ukraine’s use of Western weapons"),
+    ("has adjusted", "its support for Ukraine"),
+]
+
+
+@pytest.mark.parametrize(("cue", "content"), NOT_STATEMENTS)
+def test_no_act_or_topic_is_a_statement(
+    seed: tuple[str, dict[str, Any], list[onrecord.Statement]], cue: str, content: str
+) -> None:
+    _, _, statements = seed
+    found = [s for s in statements if s.cue and s.cue.text == cue and s.content[0].text.startswith(content)]
+    assert not found, f"{cue!r} -> {content!r} is not a statement"
+
+
+def test_a_question_put_to_blinken_is_not_his_statement(
+    seed: tuple[str, dict[str, Any], list[onrecord.Statement]],
+) -> None:
+    _, _, statements = seed
+    assert not [s for s in statements if s.content[0].text.startswith("if he could persuade")]
+
+
+def test_one_us_government_speaker(seed: tuple[str, dict[str, Any], list[onrecord.Statement]]) -> None:
+    _, _, statements = seed
+    names = {s.speaker.name for s in statements if s.speaker.name and "government" in s.speaker.name.lower()}
+    assert len(names) == 1, names

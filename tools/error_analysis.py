@@ -4,7 +4,7 @@
 
 Gold relations are missed (no prediction overlaps them at all, or one does with Jaccard < 0.5), found with
 the wrong speaker, or found with a name that fails the recipe's last-word test; predictions that match no
-gold relation are counted by where they came from (confidence 0.55: only the tagger found them).
+gold relation are counted by where they came from (uncalibrated confidence 0.55: only the tagger found them).
 """
 
 from __future__ import annotations
@@ -24,7 +24,7 @@ from onrecord.evaluation.polnear import (
     source_last_word,
     speaker_correct,
 )
-from onrecord.extraction import extract
+from onrecord.extraction import uncalibrated
 from onrecord.extraction.tagger import TAGGER_CONFIDENCE
 from onrecord.records import Statement
 
@@ -35,7 +35,7 @@ def main(argv: list[str]) -> None:
     fast = "--fast" in argv
     counts: Counter[str] = Counter()
     for document in load_split(Path(next(a for a in argv if not a.startswith("--")))):
-        count_document(document, extract(document.text, fast=fast), counts)
+        count_document(document, uncalibrated(document.text, fast=fast), counts)
     for key, value in sorted(counts.items()):
         print(f"{key}\t{value}")
 

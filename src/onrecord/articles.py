@@ -28,20 +28,18 @@ import email.utils
 import os
 import re
 from dataclasses import replace
+from functools import cache
 from typing import Any
 
 from onrecord.decoding import decode_html, decode_text
 from onrecord.language import MIN_CONFIDENCE, count_words, detect_language
 from onrecord.records import Article, Document, Skip
 
+HEADLINE_CHARS = 200  # a plain text's first line longer than this is not its headline
 MAX_HTML_BYTES = 5_000_000
 """A page with more HTML than this once its scripts and styles are gone is refused: the longest news
 articles are a small fraction of it, and trafilatura spends about a minute and 650 MB on 20 MB of HTML."""
 _SLIM_ABOVE = 1_000_000
-_BULK = re.compile(
-    rb"<(script|style|svg|noscript)\b(?![^>]*application/ld\+json)[^>]*>.*?</\1\s*>|<!--.*?-->",
-    re.IGNORECASE | re.DOTALL,
-)
 MIN_SENTENCE_WORDS = 4
 LONG_LINE_WORDS = 25
 """The text found in a page is an article only when it holds a sentence: `MIN_SENTENCE_WORDS` words or
@@ -49,6 +47,10 @@ more ending in a full stop, a question or exclamation mark or an ellipsis (a sta
 said Y."), or a line of `LONG_LINE_WORDS` words. What trafilatura finds in a page of navigation only
 ("menu", a list of section names) is not one."""
 _SENTENCE_END = re.compile(r"[.!?…。！？](?!\w)")
+_BULK_START = re.compile(rb"<(script|style|svg|noscript)\b|<!--", re.IGNORECASE)
+_TAG_END = re.compile(rb">")
+_COMMENT_END = re.compile(rb"-->")
+_LD_JSON = re.compile(rb"application/ld\+json", re.IGNORECASE)
 
 
 def to_article(document: Document, fast: bool = False) -> Article | Skip:
@@ -99,12 +101,24 @@ def _from_text(document: Document) -> Article | Skip:
     return Article(
         source=document.source,
         text=text,
-        title=document.title,
+        title=document.title or headline(text),
         url=document.url,
         published=published,
         site=document.site,
         notes=notes,
     )
+
+
+def headline(text: str) -> str | None:
+    """The first line of a plain text when it reads as a headline: short, set apart by a blank line, not
+    ending like a sentence (`.`, `,`, `:`, `;`). The text itself is left as it is."""
+    lines = text.lstrip("\ufeff").lstrip().split("\n", 2)
+    if len(lines) < 3 or lines[1].strip():
+        return None
+    first = " ".join(lines[0].split())
+    if not 3 <= len(first) <= HEADLINE_CHARS or first[-1] in ".,:;" or not lines[2].strip():
+        return None
+    return first
 
 
 def _from_html(document: Document, fast: bool) -> Article | Skip:
@@ -139,8 +153,61 @@ def _from_html(document: Document, fast: bool) -> Article | Skip:
 
 def slim_html(data: bytes) -> bytes:
     """A page over 1 MB without its scripts, styles, inline SVG and comments (JSON-LD metadata is kept):
-    trafilatura drops them anyway, and on big pages they are most of the bytes. Smaller pages as given."""
-    return data if len(data) <= _SLIM_ABOVE else _BULK.sub(b"", data)
+    trafilatura drops them anyway, and on big pages they are most of the bytes. Smaller pages as given.
+
+    Each opening tag is matched with the first closing tag of its name after it (the first `-->` for a
+    comment), in one pass over the page: a regular expression doing this searched to the end of the page
+    again for every tag left open, so a megabyte of unclosed `<script>` tags took hours."""
+    if len(data) <= _SLIM_ABOVE:
+        return data
+    following = _Following(data)
+    kept, copied, scan = [], 0, 0
+    while (start := _BULK_START.search(data, scan)) is not None:
+        end = _bulk_end(start, following)
+        if end is None:
+            scan = start.start() + 1
+            continue
+        kept.append(data[copied : start.start()])
+        copied = scan = end
+    kept.append(data[copied:])
+    return b"".join(kept)
+
+
+def _bulk_end(start: re.Match[bytes], following: _Following) -> int | None:
+    """Where the script, style, SVG or comment opening at `start` ends with its closing tag, or None."""
+    if start.group(1) is None:
+        comment_end = following.match(_COMMENT_END, start.end())
+        return comment_end.end() if comment_end else None
+    tag_end = following.match(_TAG_END, start.end())
+    if tag_end is None:
+        return None
+    ld_json = following.match(_LD_JSON, start.end())
+    if ld_json is not None and ld_json.start() < tag_end.start():
+        return None  # JSON-LD metadata is kept
+    name = start.group(1).lower()
+    closing = following.match(_closing_tag(name), tag_end.end())
+    return closing.end() if closing else None
+
+
+@cache
+def _closing_tag(name: bytes) -> re.Pattern[bytes]:
+    return re.compile(rb"</" + name + rb"\s*>", re.IGNORECASE)
+
+
+class _Following:
+    """The first match of a pattern at or after a position, remembered per pattern: asked at positions
+    that only grow, each pattern reads each part of the page once."""
+
+    def __init__(self, data: bytes) -> None:
+        self.data = data
+        self.last: dict[re.Pattern[bytes], tuple[int, re.Match[bytes] | None]] = {}
+
+    def match(self, pattern: re.Pattern[bytes], at: int) -> re.Match[bytes] | None:
+        asked, found = self.last.get(pattern, (-1, None))
+        if asked < 0 or at < asked or (found is not None and found.start() < at):
+            found = pattern.search(self.data, at)
+            self.last[pattern] = (at, found)
+        return found
 
 
 def holds_a_sentence(text: str) -> bool:

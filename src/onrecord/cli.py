@@ -17,6 +17,7 @@ import click
 from rich.console import Console
 
 from onrecord import queries
+from onrecord.confidence import DEFAULT_MIN_CONFIDENCE
 from onrecord.evaluation import polnear
 from onrecord.extraction import ModelError, extract, mode
 from onrecord.ingest import IngestError, ingest
@@ -37,6 +38,15 @@ def main() -> None:
     """onrecord: who said what, when, about what — and whether it changed."""
 
 
+_min_confidence_option = click.option(
+    "--min-confidence",
+    type=click.FloatRange(0, 1),
+    default=DEFAULT_MIN_CONFIDENCE,
+    show_default=True,
+    help="Hide statements less sure than this (calibrated: about this share of them are right).",
+)
+
+
 @main.command("extract")
 @click.argument("paths", nargs=-1, required=True)  # no click.Path check: a path that cannot be read is a skip
 @click.option(
@@ -53,11 +63,15 @@ def main() -> None:
     is_flag=True,
     help="Faster: rules only (no attribution tagger, no statistical NER), trafilatura without fallbacks.",
 )
-def extract_command(paths: tuple[str, ...], output_format: str, with_text: bool, fast: bool) -> None:
+@_min_confidence_option
+def extract_command(
+    paths: tuple[str, ...], output_format: str, with_text: bool, fast: bool, min_confidence: float
+) -> None:
     """Extract the statements in PATH... (.txt, .html or .htm files, or directories of them)."""
     _announce_mode(fast, quiet=output_format == "jsonl")
     try:
-        skipped = _write_results(extract_paths(paths, fast), output_format, with_text)
+        results = extract_paths(paths, fast)
+        skipped = _write_results(results, output_format, with_text, min_confidence)
     except BrokenPipeError:  # e.g. `onrecord extract ... | head`: stop quietly
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         sys.exit(EXIT_SKIPPED)
@@ -75,8 +89,11 @@ def _announce_mode(fast: bool, quiet: bool = False) -> str:
     return described
 
 
-def _write_results(results: Iterable[ExtractResult], output_format: str, with_text: bool) -> int:
-    """Write each result to stdout (skips and notes to stderr); the number of skipped inputs."""
+def _write_results(
+    results: Iterable[ExtractResult], output_format: str, with_text: bool, min_confidence: float = 0.0
+) -> int:
+    """Write each result's statements at least `min_confidence` sure to stdout (skips and notes to
+    stderr); the number of skipped inputs."""
     console = Console(highlight=False)
     skipped = 0
     for result in results:
@@ -84,7 +101,8 @@ def _write_results(results: Iterable[ExtractResult], output_format: str, with_te
             skipped += 1
             click.echo(f"onrecord: {result.message}", err=True)
             continue
-        article, statements = result
+        article, found = result
+        statements = [s for s in found if s.confidence >= min_confidence]
         for note in article.notes:
             click.echo(f"onrecord: {article.source}: {note}.", err=True)
         if output_format == "jsonl":
@@ -173,6 +191,7 @@ def ingest_command(paths: tuple[str, ...], db: str, workers: int | None, fast: b
 @click.option("--site", help="Only articles from this site name or domain.")
 @click.option("--limit", type=click.IntRange(min=1), default=20, show_default=True)
 @click.option("--offset", type=click.IntRange(min=0), default=0, show_default=True)
+@_min_confidence_option
 @_json_option
 def search_command(
     text: str,
@@ -183,11 +202,13 @@ def search_command(
     site: str | None,
     limit: int,
     offset: int,
+    min_confidence: float,
     as_json: bool,
 ) -> None:
-    """Full-text search over what was said: every word of TEXT, "quoted words" as a phrase."""
+    """Full-text search over what was said (every word of TEXT, "quoted words" as a phrase), and the
+    statements of the speaker TEXT names (`Kirby`) first."""
     try:
-        hits = queries.search(db, text, speaker, since, until, site, limit, offset)
+        hits = queries.search(db, text, speaker, since, until, site, limit, offset, min_confidence)
     except StoreError as error:
         _fail(str(error))
     _print([asdict(hit) for hit in hits] if as_json else search_table(hits, text), as_json)
@@ -270,10 +291,11 @@ def person_command(name: str, db: str, limit: int | None, as_json: bool) -> None
 @click.option("--format", "export_format", type=click.Choice(queries.EXPORT_FORMATS), required=True)
 @click.option("--out", default="-", show_default=True, help="Output file (- is standard output).")
 @_db_option
-def export_command(export_format: queries.ExportFormat, out: str, db: str) -> None:
-    """Export every statement with its speaker and article metadata."""
+@_min_confidence_option
+def export_command(export_format: queries.ExportFormat, out: str, db: str, min_confidence: float) -> None:
+    """Export every statement (at least --min-confidence sure) with its speaker and article metadata."""
     try:
-        count = queries.export(db, export_format, out)
+        count = queries.export(db, export_format, out, min_confidence)
     except StoreError as error:
         _fail(str(error))
     except BrokenPipeError:

@@ -37,7 +37,8 @@ def jsonl_line(article: Article, statements: list[Statement], with_text: bool = 
 
 
 def statements_table(article: Article, statements: list[Statement]) -> Table:
-    """A table of who said what: speaker, role, cue, quote, kind; one row per statement."""
+    """A table of who said what: speaker, role, cue, quote, kind (and `attitude` for a reported belief or
+    wish); one row per statement."""
     table = Table(title=Text(article.title or article.source), caption=_caption(statements))
     table.add_column("speaker", max_width=30, overflow="fold")
     table.add_column("role", max_width=30, overflow="fold")
@@ -50,7 +51,7 @@ def statements_table(article: Article, statements: list[Statement]) -> Table:
             Text(statement.speaker.role or ""),
             Text(statement.cue.text if statement.cue else ""),
             Text(quote_text(statement)),
-            Text(statement.kind),
+            Text(statement.kind if statement.mode == "speech" else f"{statement.kind}, attitude"),
         )
     return table
 
@@ -77,8 +78,10 @@ def _statement_json(statement: Statement) -> dict[str, Any]:
             "type": statement.speaker.type,
             "role": statement.speaker.role,
             "mention": _span_json(statement.speaker.mention),
+            "co_speakers": list(statement.speaker.co_speakers),
         },
         "confidence": float(statement.confidence),
+        "mode": statement.mode,
     }
 
 

@@ -17,9 +17,10 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any, Literal, TextIO
 
+from onrecord.confidence import DEFAULT_MIN_CONFIDENCE
 from onrecord.store import StoreError, open_store
 from onrecord.store.lookup import find_speaker, speaker_ids
-from onrecord.store.names import name_key
+from onrecord.store.names import name_key, parse_name
 from onrecord.store.sqlite import (
     FTS_MATCH,
     FTS_SCORE,
@@ -156,20 +157,28 @@ def search(
     site: str | None = None,
     limit: int = 20,
     offset: int = 0,
+    min_confidence: float = DEFAULT_MIN_CONFIDENCE,
 ) -> list[SearchHit]:
-    """Statements matching `text` (every word; "quoted words" as a phrase), ranked by BM25.
+    """Statements matching `text` (every word; "quoted words" as a phrase), ranked by BM25; when `text`
+    names a speaker (`Kirby`) and no `speaker` is given, that speaker's statements come first, newest first.
 
     `speaker`: a name, alias or #id (all speakers it may mean); `since`/`until`: ISO dates (YYYY,
     YYYY-MM or YYYY-MM-DD, inclusive) on the publication date of the article that first carried the
-    statement (articles without a date are left out when either is given); `site`: site name or domain.
+    statement (articles without a date are left out when either is given); `site`: site name or domain;
+    `min_confidence`: statements less sure than this are left out (onrecord.confidence).
     """
     expression = match_expression(text)
     if not expression:
         raise QueryError(f"the search {text!r} has no word to look for.")
     with connect(db) as conn:
-        ranked = _ranked(conn, expression, _filters(conn, speaker, since, until, site), limit, offset)
+        filters = _filters(conn, speaker, since, until, site, min_confidence)
+        named = _named(conn, text, filters, limit + offset) if speaker is None else []
+        ranked = _ranked(conn, expression, filters, limit + offset, 0)
+        page = [*named, *(i for i in ranked if i not in set(named))][offset : offset + limit]
+        named_hits = _named_hits(conn, [i for i in page if i in set(named)])
+        ranked = {i: ranked[i] for i in page if i in ranked}
         if not ranked:
-            return []
+            return [named_hits[i] for i in page if i in named_hits]
         marks = ", ".join("?" for _ in ranked)
         rows = conn.execute(
             f"SELECT s.id, s.text, {FTS_SNIPPET}, s.kind, s.speaker_id, coalesce(sp.name, s.speaker_name), "
@@ -179,8 +188,49 @@ def search(
             f"WHERE {FTS_MATCH} AND {FTS_TABLE}.rowid IN ({marks})",
             [expression, *ranked],
         ).fetchall()
-    by_id = {row[0]: row for row in rows}
-    return [_hit(by_id[statement], score) for statement, score in ranked.items() if statement in by_id]
+    found = {row[0]: _hit(row, ranked[row[0]]) for row in rows} | named_hits
+    return [found[i] for i in page if i in found]
+
+
+def _named(conn: sqlite3.Connection, text: str, filters: tuple[str, str, list[Any]], limit: int) -> list[int]:
+    """Ids of the statements of the speakers `text` names, newest first: a name or alias written in full,
+    or a person's surname (`Kirby` names John Kirby)."""
+    key = name_key(text).replace("%", "").replace("_", "")
+    if '"' in text or not key:
+        return []
+    parsed = parse_name(text, person=False)
+    full = parsed.key if parsed is not None else key
+    rows = conn.execute(
+        "SELECT id FROM speakers WHERE key IN (?, ?) OR (type = 'person' AND key LIKE ?) UNION "
+        "SELECT a.speaker_id FROM aliases a JOIN speakers sp ON sp.id = a.speaker_id "
+        "WHERE a.key IN (?, ?) OR (sp.type = 'person' AND a.key LIKE ?)",
+        [key, full, "% " + key, key, full, "% " + key],
+    ).fetchall()
+    ids = [int(row[0]) for row in rows]
+    if not ids:
+        return []
+    _, where, params = filters
+    rows = conn.execute(
+        "SELECT s.id FROM statements s JOIN articles a ON a.id = s.article_id "
+        f"WHERE s.speaker_id IN ({', '.join('?' for _ in ids)}){where} "
+        "ORDER BY a.published IS NULL, a.published DESC, s.id LIMIT ?",
+        [*ids, *params, limit],
+    ).fetchall()
+    return [int(row[0]) for row in rows]
+
+
+def _named_hits(conn: sqlite3.Connection, ids: list[int]) -> dict[int, SearchHit]:
+    """Search hits for statements found by their speaker's name: the whole text, nothing highlighted."""
+    if not ids:
+        return {}
+    rows = conn.execute(
+        "SELECT s.id, s.text, s.text, s.kind, s.speaker_id, coalesce(sp.name, s.speaker_name), s.role, "
+        f"s.cue, a.id, a.title, a.url, {SITE}, a.published, {_APPEARANCES} FROM statements s "
+        "JOIN articles a ON a.id = s.article_id LEFT JOIN speakers sp ON sp.id = s.speaker_id "
+        f"WHERE s.id IN ({', '.join('?' for _ in ids)})",
+        ids,
+    ).fetchall()
+    return {int(row[0]): _hit(row, 0.0) for row in rows}
 
 
 def _ranked(
@@ -202,11 +252,19 @@ def _ranked(
 
 
 def _filters(
-    conn: sqlite3.Connection, speaker: str | None, since: str | None, until: str | None, site: str | None
+    conn: sqlite3.Connection,
+    speaker: str | None,
+    since: str | None,
+    until: str | None,
+    site: str | None,
+    min_confidence: float = 0.0,
 ) -> tuple[str, str, list[Any]]:
     """SQL joins, conditions and parameters for the filters given (none: the index alone)."""
     clauses: list[str] = []
     params: list[Any] = []
+    if min_confidence > 0:
+        clauses.append("s.confidence >= ?")
+        params.append(_checked_confidence(min_confidence))
     if speaker is not None:
         ids = speaker_ids(conn, speaker)
         clauses.append(f"s.speaker_id IN ({', '.join('?' for _ in ids)})" if ids else "0")
@@ -228,6 +286,12 @@ def _filters(
         if since is not None or until is not None or site is not None:
             joins += " JOIN articles a ON a.id = s.article_id"
     return joins, "".join(f" AND {clause}" for clause in clauses), params
+
+
+def _checked_confidence(value: float) -> float:
+    if not 0.0 <= value <= 1.0:
+        raise QueryError(f"the minimum confidence {value!r} is not between 0 and 1.")
+    return value
 
 
 def _checked_date(value: str, name: str) -> str:
@@ -381,21 +445,24 @@ _EXPORT_SQL = (
     f"{SITE}, a.published, a.author, a.language, {_APPEARANCES}, "
     "(SELECT p.spans FROM appearances p WHERE p.statement_id = s.id AND p.article_id = s.article_id "
     "LIMIT 1) FROM statements s JOIN articles a ON a.id = s.article_id "
-    "LEFT JOIN speakers sp ON sp.id = s.speaker_id ORDER BY s.id"
+    "LEFT JOIN speakers sp ON sp.id = s.speaker_id WHERE s.confidence >= ? ORDER BY s.id"
 )
 PARQUET_BATCH = 10_000
 
 
-def export(db: Db, format: ExportFormat, out: str = "-") -> int:
-    """Write every statement with its speaker and article metadata to `out` ("-": standard output, not
-    for Parquet); the number of statements written. Columns: `EXPORT_COLUMNS`; `spans` is the JSON of
-    the offsets into the first article that carried the statement."""
+def export(
+    db: Db, format: ExportFormat, out: str = "-", min_confidence: float = DEFAULT_MIN_CONFIDENCE
+) -> int:
+    """Write every statement at least `min_confidence` sure with its speaker and article metadata to
+    `out` ("-": standard output, not for Parquet); the number of statements written. Columns:
+    `EXPORT_COLUMNS`; `spans` is the JSON of the offsets into the first article that carried it."""
+    _checked_confidence(min_confidence)
     if format not in EXPORT_FORMATS:
         raise QueryError(f"unknown export format {format!r}; use csv, jsonl or parquet.")
     if format == "parquet" and out == "-":
         raise QueryError("Parquet is binary: give a file with --out.")
     with connect(db) as conn:
-        rows = conn.execute(_EXPORT_SQL)
+        rows = conn.execute(_EXPORT_SQL, (min_confidence,))
         if format == "parquet":
             return _write_parquet(rows, out)
         with _text_output(out) as stream:

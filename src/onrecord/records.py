@@ -36,6 +36,7 @@ def _valid_strings(record: Document | Article | Skip) -> None:
 
 SpeakerType = Literal["person", "organization", "media", "unknown"]
 StatementKind = Literal["direct", "mixed", "indirect"]
+StatementMode = Literal["speech", "attitude"]
 
 
 @dataclass(frozen=True)
@@ -55,6 +56,7 @@ class Speaker:
     type: SpeakerType = "unknown"
     role: str | None = None
     mention: Span | None = None
+    co_speakers: tuple[str, ...] = ()  # others named with this speaker: `Leahy` in `Grassley and Leahy said`
 
 
 @dataclass(frozen=True)
@@ -67,6 +69,7 @@ class Statement:
     cue: Span | None
     speaker: Speaker
     confidence: float
+    mode: StatementMode = "speech"  # "attitude": a reported belief, wish or stance (`hopes`, `wants to`)
 
 
 @dataclass(frozen=True)

@@ -4,21 +4,25 @@ from __future__ import annotations
 
 import hashlib
 import importlib.util
+from bisect import bisect_left
 from dataclasses import replace
 
 from spacy.pipeline import TrainablePipe
 from spacy.tokens import Doc
 
+from onrecord.extraction.calibration import calibrate
 from onrecord.extraction.candidates import Candidate
 from onrecord.extraction.direct import direct_candidates, headline_candidates, inside_mask
+from onrecord.extraction.doccache import text_of
 from onrecord.extraction.indirect import indirect_candidates
 from onrecord.extraction.nlp import MODEL, MODEL_MISSING, attribution_tagger, parse
 from onrecord.extraction.quotes import Quote, find_quotes
 from onrecord.extraction.speakers import Entities
 from onrecord.extraction.tagger import ModelError, check_artefact, combine, tag
+from onrecord.extraction.unify import co_speakers, one_name_per_entity
 from onrecord.records import Span, Statement, without_surrogates
 
-__all__ = ["ModelError", "extract", "mode"]
+__all__ = ["ModelError", "extract", "mode", "uncalibrated"]
 
 
 def extract(text: str, fast: bool = False) -> list[Statement]:
@@ -27,20 +31,27 @@ def extract(text: str, fast: bool = False) -> list[Statement]:
     The default mode runs the rules and the learned attribution tagger (which finds the statements the
     rules miss). `fast` runs the rules alone, without the statistical named-entity recogniser either
     (speaker names then come from runs of proper nouns). Check the models first with `mode()`.
+    Confidences are calibrated on PolNeAR dev (onrecord.extraction.calibration).
     """
+    return calibrate(uncalibrated(text, fast), fast)
+
+
+def uncalibrated(text: str, fast: bool = False) -> list[Statement]:
+    """`extract` with the rules' own confidences (what the calibration is built from)."""
     if not text.strip():
         return []
     entities = Entities()
     statements: list[Statement] = []
     parsed = without_surrogates(text)  # spaCy hashes each word as UTF-8: U+FFFD for a lone surrogate
     quotes = find_quotes(parsed)
+    starts = [quote.start for quote in quotes]
     tagger = None if fast else attribution_tagger()
     for base, doc in parse(parsed, fast):
         entities.add_doc(doc, base)
-        local = _local_quotes(quotes, base, len(doc.text))
+        local = _local_quotes(quotes, starts, base, len(text_of(doc)))
         for candidate in _candidates(doc, local, tagger):
             statements.append(_statement(text, candidate, base, entities))
-    return sorted(statements, key=lambda s: (s.content[0].start, s.content[0].end))
+    return sorted(one_name_per_entity(statements), key=lambda s: (s.content[0].start, s.content[0].end))
 
 
 def mode(fast: bool = False) -> str:
@@ -57,12 +68,19 @@ def mode(fast: bool = False) -> str:
     return f"rules + attribution tagger (sha256 {record['sha256']['model'][:12]})"
 
 
-def _local_quotes(quotes: list[Quote], base: int, length: int) -> list[Quote]:
-    return [
-        Quote(tuple((s - base, e - base) for s, e in q.segments), q.opening, q.closed)
-        for q in quotes
-        if q.start >= base and q.end <= base + length
-    ]
+def _local_quotes(quotes: list[Quote], starts: list[int], base: int, length: int) -> list[Quote]:
+    """The quotes lying wholly within the chunk at `base`, with chunk offsets; `starts` are the quotes'
+    starts (they are in text order), so each chunk looks only at its own."""
+    local = []
+    index = bisect_left(starts, base)
+    while index < len(quotes) and quotes[index].start < base + length:
+        quote = quotes[index]
+        if quote.end <= base + length:
+            local.append(
+                Quote(tuple((s - base, e - base) for s, e in quote.segments), quote.opening, quote.closed)
+            )
+        index += 1
+    return local
 
 
 def _candidates(doc: Doc, quotes: list[Quote], tagger: TrainablePipe | None) -> list[Candidate]:
@@ -92,6 +110,9 @@ def _statement(text: str, candidate: Candidate, base: int, entities: Entities) -
     if speaker.mention is not None:  # a slice of `text` itself, as the other spans are
         start, end = speaker.mention.start, speaker.mention.end
         speaker = replace(speaker, mention=Span(start, end, text[start:end]))
+    others = co_speakers(entities, candidate.source, base)
+    if others:
+        speaker = replace(speaker, co_speakers=others)
     return Statement(
         id=_stable_id(content),
         kind=candidate.kind,  # type: ignore[arg-type]
@@ -99,6 +120,7 @@ def _statement(text: str, candidate: Candidate, base: int, entities: Entities) -
         cue=cue,
         speaker=speaker,
         confidence=candidate.confidence,
+        mode="attitude" if candidate.mode == "attitude" else "speech",
     )
 
 

@@ -14,3 +14,4 @@ class Candidate:
     cue: tuple[int, int] | None
     source: SpacySpan | None
     confidence: float
+    mode: str = "speech"  # "attitude" when the cue reports a belief, wish or stance (`hopes`, `wants to`)

@@ -8,6 +8,9 @@ from onrecord.extraction.lexicon import lexicon
 
 SUBJECTS = ("nsubj", "nsubjpass", "csubj")
 INHERIT = ("conj", "advcl", "xcomp", "acl", "relcl", "ccomp")
+MODALS = {"can", "could", "may", "might", "must", "shall", "should", "will", "would", "'d", "'ll"}
+QUESTION_MARKS = {"if", "whether"}
+PERSONAL = {"he", "she", "i"}
 
 
 def cue_class(token: Token) -> str | None:
@@ -19,6 +22,14 @@ def cue_class(token: Token) -> str | None:
     if found:
         return found
     return phrase_class(token)
+
+
+def mode_of(token: Token | None) -> str:
+    """`attitude` when the cue verb reports a belief, wish or stance (a `position` cue), else `speech`."""
+    if token is None:
+        return "speech"
+    found = lexicon().cue_class.get(token.lemma_.lower()) or phrase_class(token)
+    return "attitude" if found == "position" else "speech"
 
 
 def phrase_class(token: Token) -> str | None:
@@ -61,3 +72,30 @@ def subject_of(verb: Token) -> Token | None:
             return None
         current = current.head
     return None
+
+
+def happened(verb: Token) -> bool:
+    """Whether the verb reports something that took place: finite, with no modal, not an infinitive
+    (`allow Ukraine to attack`, `want to persuade`) and not in an if/whether clause (`asked if he could
+    persuade`). An act is a cue only when it happened."""
+    if verb.dep_ in ("xcomp", "pcomp"):
+        return False
+    for child in verb.children:
+        if child.dep_ == "aux" and (child.lower_ in MODALS or child.lower_ == "to"):
+            return False
+        if child.dep_ == "mark" and child.lower_ in QUESTION_MARKS:
+            return False
+    return True
+
+
+def verbal_act(verb: Token, subject: Token | None) -> bool:
+    """An act (`attack`, `persuade`) reports words only when it happened, and, without a clause to
+    report, only when a person did it: `Kovac attacked her opponent as a fraud`, not `Rebels attacked the
+    convoy` nor `allow Ukraine to attack military positions`."""
+    if not happened(verb):
+        return False
+    if any(c.dep_ in ("ccomp", "xcomp") for c in verb.children):
+        return True
+    return subject is not None and (
+        subject.lower_ in PERSONAL or (subject.ent_type_ == "PERSON" and subject.pos_ == "PROPN")
+    )

@@ -62,7 +62,7 @@ def _is_statement_shaped(text: str, quote: Quote) -> bool:
     words = inner.split()
     if len(words) < 2:
         return False
-    before = text[: quote.mark_start].rstrip()[-1:]
+    before = _last_char_before(text, quote.mark_start)
     opens_sentence = (
         before in ("", *SENTENCE_END, *LEAD_IN, "\n") or text[quote.mark_start - 1 : quote.mark_start] == "\n"
     )
@@ -152,10 +152,22 @@ def _distance(token: Token, quote: Quote) -> int:
 
 
 def _colon_before(doc: Doc, quote: Quote) -> Token | None:
-    text = text_of(doc)[: max(quote.mark_start, 0)].rstrip()
-    if not text.endswith(":"):
-        return None
-    return _token_at(doc, len(text) - 1)
+    at = _last_char_index(text_of(doc), quote.mark_start)
+    return _token_at(doc, at) if at >= 0 and text_of(doc)[at] == ":" else None
+
+
+def _last_char_index(text: str, end: int) -> int:
+    """Where the last non-space character before `end` is (-1 if none): `text[:end].rstrip()` without
+    copying the text before every quote."""
+    at = min(end, len(text)) - 1
+    while at >= 0 and text[at].isspace():
+        at -= 1
+    return at
+
+
+def _last_char_before(text: str, end: int) -> str:
+    at = _last_char_index(text, end)
+    return text[at] if at >= 0 else ""
 
 
 def _sentence_subject(token: Token) -> Token | None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from spacy.tokens import Doc, Token
 
 from onrecord.extraction.candidates import Candidate
-from onrecord.extraction.cues import cue_class, phrase_end, subject_of
+from onrecord.extraction.cues import cue_class, phrase_end, subject_of, verbal_act
 from onrecord.extraction.doccache import sentence_of, text_of
 from onrecord.extraction.lexicon import lexicon
 
@@ -52,6 +52,8 @@ def _reported(doc: Doc, verb: Token, inside: list[bool]) -> Candidate | None:
     subject = subject_of(verb)
     if subject is None or subject.lower_ in EXPLETIVES or subject.dep_ == "expl":
         return None
+    if cls == "act" and not verbal_act(verb, subject):
+        return None
     if subject.lower_ == "it" and cls == "position":
         return None  # `it seems`, `it appears`: nobody holds that position
     tokens = _complement(verb, cls)
@@ -70,6 +72,7 @@ def _reported(doc: Doc, verb: Token, inside: list[bool]) -> Candidate | None:
         (verb.idx, cue_end.idx + len(cue_end)),
         doc[subject.i : subject.i + 1],
         0.8 if cls == "speech" else 0.6,
+        "attitude" if cls == "position" else "speech",
     )
 
 

@@ -18,6 +18,8 @@ class Lexicon:
     honorifics: frozenset[str]
     org_words: frozenset[str]
     given_names: dict[str, str]
+    deeds: frozenset[str]
+    name_aliases: dict[str, str]
 
 
 def _rows(name: str) -> list[list[str]]:
@@ -42,4 +44,6 @@ def lexicon() -> Lexicon:
         honorifics=frozenset(row[0].rstrip(".") for row in _rows("name_titles.txt")),
         org_words=frozenset(row[0].lower() for row in _rows("org_words.txt")),
         given_names={row[0]: row[1] for row in _rows("given_names.tsv")},
+        deeds=frozenset(row[0] for row in _rows("deeds.txt")),
+        name_aliases={row[0]: row[1] for row in _rows("name_aliases.tsv")},
     )

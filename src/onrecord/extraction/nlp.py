@@ -7,9 +7,11 @@ from functools import cache
 from typing import Any, cast
 
 import spacy
+from spacy.attrs import SENT_START
 from spacy.language import Language
 from spacy.pipeline import AttributeRuler, TrainablePipe
 from spacy.tokens import Doc, Span, Token
+from thinc.types import Ints2d
 
 from onrecord.extraction.lexicon import lexicon
 from onrecord.extraction.tagger import ModelError, load_tagger
@@ -21,15 +23,23 @@ CHUNK_CHARS = 100_000
 
 @Language.component("onrecord_paragraph_breaks")
 def paragraph_breaks(doc: Doc) -> Doc:
-    """A line break always ends a sentence: headlines and paragraphs never run together."""
+    """A line break always ends a sentence: headlines and paragraphs never run together.
+
+    The starts are written in one array: setting `token.is_sent_start` checks the whole Doc for a parse
+    each time, which made a chunk's line breaks quadratic in its length."""
     text = doc.text
+    starts = []
     at = text.find("\n")
     while at >= 0:
         span = doc.char_span(at, at + 1, alignment_mode="expand")
         following = span.end if span is not None else len(doc)
         if following < len(doc) and not doc[following].is_space:
-            doc[following].is_sent_start = True
+            starts.append(following)
         at = text.find("\n", at + 1)
+    if starts:
+        column = doc.to_array([SENT_START]).reshape(-1, 1)
+        column[starts, 0] = 1
+        doc.from_array([SENT_START], cast(Ints2d, column))
     return doc
 
 
@@ -215,11 +225,14 @@ def attribution_tagger() -> TrainablePipe:
 
 
 def parse(text: str, fast: bool = False) -> Iterator[tuple[int, Doc]]:
-    """Parsed chunks of `text` with the offset of each chunk; chunks end at line breaks where possible."""
-    chunks = list(_chunks(text))
-    docs = pipeline(fast).pipe(text[start:end] for start, end in chunks)
-    for (start, _), doc in zip(chunks, docs, strict=True):
-        yield start, doc
+    """Parsed chunks of `text` with the offset of each chunk; chunks end at line breaks where possible.
+
+    One chunk is parsed at a time, when the previous one has been handed on, so that a long text holds one
+    parsed chunk in memory (`nlp.pipe` would parse a batch of up to 256 chunks, a whole 20 MB text, at once).
+    """
+    nlp = pipeline(fast)
+    for start, end in _chunks(text):
+        yield start, nlp(text[start:end])
 
 
 def _chunks(text: str) -> Iterator[tuple[int, int]]:

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from bisect import bisect_left
 
 from spacy.tokens import Doc, Token
 from spacy.tokens import Span as SpacySpan
 
-from onrecord.extraction.doccache import text_of
+from onrecord.extraction.doccache import entities_in, text_of
 from onrecord.extraction.lexicon import lexicon
+from onrecord.extraction.mentions import Mention, Mentions, latest_before
 from onrecord.records import Span, Speaker, SpeakerType
 
 ORG_LABELS = {"ORG", "NORP", "GPE"}
@@ -20,41 +21,40 @@ DETERMINERS = {"the", "a", "an", "this", "that", "these", "those"}
 NOT_DESCRIPTIVE = DETERMINERS | {"his", "her", "their", "its", "our", "my", "your"}
 
 
-@dataclass(frozen=True)
-class Mention:
-    """A named entity seen in the article, with the role written next to it."""
-
-    name: str
-    type: SpeakerType
-    role: str | None
-    start: int
-    subject: bool
-    pronoun: str | None = None
-    described: str = ""  # every role word written next to the name, lower-cased
-
-
 class Entities:
-    """Every person and organisation mention of one article, in text order, for resolving speakers."""
+    """Every person and organisation mention of one article, in text order, for resolving speakers.
+
+    Chunks are added in text order. No spaCy object outlives its chunk: mentions are plain records, and
+    plural subjects (for `they`) are kept as tokens only for the chunk being resolved; the last one of the
+    earlier chunks is resolved once, when the next chunk is added.
+    """
 
     def __init__(self) -> None:
-        self.mentions: list[Mention] = []
-        self.groups: list[tuple[int, Token]] = []  # plural subjects, for `they`: (offset, head noun)
+        self.mentions = Mentions()
+        self._groups: list[tuple[int, Token]] = []  # plural subjects of this chunk: (offset, head noun)
+        self._group_starts: list[int] = []
+        self._earlier_group: tuple[int, str | None, SpeakerType] | None = None
         self._pronouns: dict[str, str | None] = {}
 
     def add_doc(self, doc: Doc, base: int) -> None:
-        for ent in doc.ents:
+        if self._groups:
+            start, noun = self._groups[-1]
+            self._earlier_group = (start, *self._who(_noun_phrase(noun), start))
+        self._groups, self._group_starts = [], []
+        for ent in entities_in(doc, 0, len(doc)):
             if ent.label_ == "PERSON" or ent.label_ in ORG_LABELS:
-                self.mentions.append(_mention(ent, base))
+                self.mentions.add(_mention(ent, base))
         for token in doc:
             if token.dep_ == "nsubj" and token.tag_ in ("NNS", "NNPS"):
-                self.groups.append((base + token.idx, token))
+                self._groups.append((base + token.idx, token))
+                self._group_starts.append(base + token.idx)
 
     def resolve(self, source: SpacySpan | None, base: int) -> Speaker:
         if source is None:
             return Speaker(name=None)
         mention = _mention_span(source, base)
         name, kind = self._who(source, base + source.start_char)
-        role = self._role(name) if kind == "person" and name else None
+        role = self.mentions.role_of(name) if kind == "person" and name else None
         return Speaker(name=name, type=kind, role=role, mention=mention)
 
     def _who(self, source: SpacySpan, at: int) -> tuple[str | None, SpeakerType]:
@@ -72,7 +72,8 @@ class Entities:
                 return _org_name(source, ent), _org_type(ent.text)
             if ent.label_ == "PERSON":
                 return self.canonical(_clean_name(ent.text), at, _title_pronoun(ent)), "person"
-            if ent.label_ in ORG_LABELS and self._is_known_person(ent.text):
+            if ent.label_ in ORG_LABELS and " " not in ent.text and self.mentions.is_surname(ent.text):
+                # a one-word name the tagger called an organisation but the article uses as a surname
                 return self.canonical(ent.text, at), "person"
             if ent.label_ in ORG_LABELS:
                 return _org_name(source, ent), _org_type(ent.text)
@@ -82,20 +83,28 @@ class Entities:
         wanted = "person" if word in PERSONAL else "organization"
         if word == "they":
             wanted = "organization"
-        before = [m for m in self.mentions if m.start < at and m.type == wanted]
-        groups = [(start, noun) for start, noun in self.groups if start < at]
-        if word == "they" and groups and (not before or groups[-1][0] > before[-1].start):
-            start, noun = groups[-1]  # `Officials … met the delegation. They said`
-            return self._who(_noun_phrase(noun), start)
+        before = self.mentions.before(wanted, at, 30)
+        if word == "they":
+            group = self._group_before(at)
+            if group is not None and (not before or group[0] > before[-1].start):
+                return group[1], group[2]  # `Officials … met the delegation. They said`
         if not before:
             return None, "person" if wanted == "person" else "unknown"
         if word in GENDERED:
-            recent_people = before[-30:]
-            agreeing = [m for m in recent_people if self._pronoun_of(m.name, at) in (None, GENDERED[word])]
-            before = agreeing or recent_people
+            agreeing = [m for m in before if self._pronoun_of(m.name, at) in (None, GENDERED[word])]
+            before = agreeing or before
         recent = [m for m in before[-6:] if m.subject] or before[-1:]
         last = recent[-1]
         return (self.canonical(last.name, at), "person") if wanted == "person" else (last.name, last.type)
+
+    def _group_before(self, at: int) -> tuple[int, str | None, SpeakerType] | None:
+        """The plural subject named last before `at`, resolved: (offset, name, kind)."""
+        count = bisect_left(self._group_starts, at)
+        if count:
+            start, noun = self._groups[count - 1]
+            return (start, *self._who(_noun_phrase(noun), start))
+        earlier = self._earlier_group
+        return earlier if earlier is not None and earlier[0] < at else None
 
     def _pronoun_of(self, name: str, at: int) -> str | None:
         """`he` or `she` when the article says Mr./Ms. before the name or its given name tells; else None."""
@@ -108,8 +117,8 @@ class Entities:
         given = lexicon().given_names.get(full.split()[0].lower())
         if given:
             return given
-        for mention in self.mentions:  # `Mr. Kerry` elsewhere, when it is this Kerry
-            if mention.pronoun and self.canonical(mention.name, mention.start, mention.pronoun) == full:
+        for mention in self.mentions.titled(full):  # `Mr. Kerry` elsewhere, when it is this Kerry
+            if self.canonical(mention.name, mention.start, mention.pronoun) == full:
                 return mention.pronoun
         return None
 
@@ -118,11 +127,12 @@ class Entities:
         "the Republican nominee" is the Republican nominee, not the last nominee named."""
         best: Mention | None = None
         best_score = -1
-        for mention in (m for m in self.mentions if m.start < at and m.type == "person"):
-            words = mention.described.split()
-            score = len(modifiers & set(words))
-            if noun in words and score >= best_score:
+        for mention in reversed(self.mentions.described_before(noun, at)):
+            score = len(modifiers & set(mention.described.split()))
+            if score > best_score:
                 best, best_score = mention, score
+                if score == len(modifiers):
+                    break  # nobody earlier can score higher, and the latest wins a tie
         return best
 
     def _description(self, source: SpacySpan, at: int) -> tuple[str | None, SpeakerType]:
@@ -131,28 +141,24 @@ class Entities:
         if head.pos_ == "PROPN":
             return self.canonical(_clean_name(text), at), "unknown"
         noun = head.lower_
-        for org in reversed([m for m in self.mentions if m.start < at and m.type != "person"]):
-            if noun in org.name.lower().split():
-                return org.name, org.type
+        org = self.mentions.last_org_with(noun, at)
+        if org is not None:
+            return org.name, org.type
         if noun.endswith("year-old") or noun == "old":
-            people = [m for m in self.mentions if m.start < at and m.type == "person"]
+            people = self.mentions.before("person", at, 1)
             return (self.canonical(people[-1].name, at), "person") if people else (text or None, "unknown")
         modifiers = {t.lower_ for t in _noun_phrase(head) if t.is_alpha and t.i != head.i} - NOT_DESCRIPTIVE
         best = self._best_described(noun, modifiers, at)
         if best is not None:
             return self.canonical(best.name, at), "person"
-        later = [m for m in self.mentions if m.type == "person"]
-        if later and later[0].start > at:  # a headline: nobody is named yet, the story names them later
-            for mention in later:
-                if noun in mention.described.split():
-                    return self.canonical(mention.name, mention.start), "person"
+        first = self.mentions.first_person
+        if (
+            first is not None and first.start > at
+        ):  # a headline: nobody is named yet, the story names them later
+            described = self.mentions.first_described(noun)
+            if described is not None:
+                return self.canonical(described.name, described.start), "person"
         return text or None, "unknown"
-
-    def _is_known_person(self, word: str) -> bool:
-        """A one-word name the tagger called an organisation but the article uses as a person's surname."""
-        return " " not in word and any(
-            m.type == "person" and m.name.split()[-1] == word and " " in m.name for m in self.mentions
-        )
 
     def canonical(self, name: str, at: int, pronoun: str | None = None) -> str:
         """The fullest name this article uses for `name`: "Blinken" -> "Anthony Blinken".
@@ -163,23 +169,13 @@ class Entities:
         if not words:
             return name
         key = words[-1].lower()
-        fuller = [m for m in self.mentions if m.type == "person" and len(m.name.split()) > len(words)]
-        same = [m for m in fuller if m.name.split()[-1].lower() == key]
+        same = self.mentions.fuller(key, len(words))
         if len(words) == 1 and not same:
-            same = [m for m in fuller if m.name.split()[0].lower() == key]
+            same = self.mentions.fuller(key, 1, given=True)
         if pronoun:
             given = lexicon().given_names
-            same = [m for m in same if given.get(m.name.split()[0].lower(), pronoun) == pronoun] or same
-        if not same:
-            return name
-        before = [m for m in same if m.start <= at]
-        return (before[-1] if before else same[0]).name
-
-    def _role(self, name: str) -> str | None:
-        for mention in self.mentions:
-            if mention.role and (mention.name == name or name.endswith(" " + mention.name)):
-                return mention.role
-        return None
+            same = [n for n in same if given.get(n[0].split()[0].lower(), pronoun) == pronoun] or same
+        return latest_before(same, at) if same else name
 
 
 def _entities_near(head: Token) -> list[SpacySpan]:
@@ -187,12 +183,12 @@ def _entities_near(head: Token) -> list[SpacySpan]:
 
     "Clinton supporters" and "a Reuters poll" are not Clinton or Reuters: their head lies outside the entity.
     """
-    ents = [e for e in _noun_phrase(head).ents if e.start <= head.i < e.end]
+    phrase = _noun_phrase(head)
+    ents = [e for e in entities_in(head.doc, phrase.start, phrase.end) if e.start <= head.i < e.end]
     for child in head.children:
         if child.dep_ == "appos":
-            ents.extend(
-                e for e in child.doc[child.left_edge.i : child.right_edge.i + 1].ents if e.label_ == "PERSON"
-            )
+            inside = entities_in(child.doc, child.left_edge.i, child.right_edge.i + 1)
+            ents.extend(e for e in inside if e.label_ == "PERSON")
     return ents
 
 

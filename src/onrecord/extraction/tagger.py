@@ -17,13 +17,14 @@ from typing import Any, cast
 
 from spacy.language import Language
 from spacy.pipeline import TrainablePipe
-from spacy.tokens import Doc
+from spacy.tokens import Doc, Token
 from spacy.tokens import Span as SpacySpan
 from thinc.api import Config
 
 from onrecord.extraction.candidates import Candidate
-from onrecord.extraction.cues import subject_of
+from onrecord.extraction.cues import QUESTION_MARKS, cue_class, mode_of, subject_of, verbal_act
 from onrecord.extraction.features import feature_doc
+from onrecord.extraction.lexicon import lexicon
 
 ARTEFACT = Path(__file__).with_name("attribution_tagger")
 ARTEFACT_VARIABLE = "ONRECORD_TAGGER"  # names another artefact folder (one `make train` wrote elsewhere)
@@ -191,18 +192,58 @@ def _overlap(a: tuple[int, int], b: tuple[int, int]) -> bool:
 
 def _candidate(doc: Doc, content: Tagged, tagged: list[Tagged], inside: list[bool]) -> Candidate | None:
     """A statement only the tagger found, or None when it is not worth reporting: a quotation (the rules
-    already weighed every quotation mark: titles, nicknames, lyrics), under two words, or with neither a cue
-    nor a source beside it."""
+    already weighed every quotation mark: titles, nicknames, lyrics), under two words, with neither a cue
+    nor a source beside it, or with a cue that introduces no statement (see `_introduces`)."""
     cue = _nearest(content, tagged, "CUE")
+    if cue is not None and not _introduces(doc, cue, content):
+        return None
     source = _cue_subject(doc, cue) or _as_span(doc, _nearest(cue or content, tagged, "SOURCE"))
     quoted = [inside[t.i] for t in doc[content.start : content.end] if not t.is_space]
     kind = "direct" if quoted and all(quoted) else "mixed" if any(quoted) else "indirect"
     words = sum(1 for t in doc[content.start : content.end] if t.is_alpha)
     if kind == "direct" or words < 2 or (cue is None and source is None):
         return None
-    return Candidate(
-        kind, [_chars(doc, content)], _chars(doc, cue) if cue else None, source, TAGGER_CONFIDENCE
-    )
+    cue_chars = _chars(doc, cue) if cue else None
+    head = _cue_verb(doc, cue) or (doc[cue.start : cue.end].root if cue else None)
+    return Candidate(kind, [_chars(doc, content)], cue_chars, source, TAGGER_CONFIDENCE, mode_of(head))
+
+
+def _introduces(doc: Doc, cue: Tagged, content: Tagged) -> bool:
+    """Whether the tagger's cue can introduce its content: not a preposition phrase (`In a discussion
+    about`: a topic; nor is the object of a preposition outside the cue), not a deed (`has adjusted its
+    support`) nor an act that is not verbal (`to attack`), and not a question put to someone (`X was asked
+    if …`, `asked by a reporter whether …`)."""
+    words = doc[cue.start : cue.end]
+    if words[0].pos_ == "ADP" and words[0].lower_ not in lexicon().cue_class:
+        return False
+    root = doc[content.start : content.end].root
+    if root.dep_ == "pobj" and not cue.start <= root.head.i < cue.end:
+        return False  # `In a discussion about X, he said …`: X is the topic, not what was said
+    verb = _cue_verb(doc, cue)
+    if verb is not None and verb.lemma_.lower() in lexicon().deeds:
+        return False
+    if verb is not None and cue_class(verb) == "act" and not verbal_act(verb, subject_of(verb)):
+        return False
+    if doc[content.start].lower_ in QUESTION_MARKS:
+        asked = doc[content.start : content.end].root.head  # `was asked if …`: a question put to X
+        return not (cue_class(asked) == "question" and not _active(asked))
+    return True
+
+
+def _cue_verb(doc: Doc, cue: Tagged | None) -> Token | None:
+    """The main verb of the tagger's cue (`did not want` -> `want`), if it has one."""
+    if cue is None:
+        return None
+    words = doc[cue.start : cue.end]
+    return next((t for t in words if t.pos_ in ("VERB", "AUX") and t.dep_ not in ("aux", "auxpass")), None)
+
+
+def _active(verb: Token) -> bool:
+    """`X asked whether`, `has asked if`; not `X was asked`, `asked by a reporter if`."""
+    deps = {c.dep_ for c in verb.children}
+    if deps & {"nsubjpass", "auxpass", "agent"}:
+        return False
+    return verb.tag_ != "VBN" or "aux" in deps
 
 
 def _nearest(content: Tagged, tagged: list[Tagged], label: str) -> Tagged | None:

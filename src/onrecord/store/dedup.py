@@ -26,6 +26,7 @@ SIMILARITY = 0.6
 """Estimated Jaccard similarity of shingles from which a later article is a copy of an earlier one."""
 
 _WORD = re.compile(r"\w+")
+_BATCH = 10_000
 
 
 @dataclass(frozen=True)
@@ -37,12 +38,19 @@ class Fingerprint:
 
 
 def fingerprint(text: str) -> Fingerprint:
-    """The exact-text hash (whitespace and case folded) and the MinHash signature of `text`."""
-    words = _WORD.findall(text.casefold())
-    digest = hashlib.sha256(" ".join(text.casefold().split()).encode("utf-8")).hexdigest()
-    shingles = {" ".join(words[i : i + SHINGLE_WORDS]) for i in range(max(1, len(words) - SHINGLE_WORDS + 1))}
+    """The exact-text hash (whitespace and case folded) and the MinHash signature of `text`.
+
+    Shingles are hashed `_BATCH` at a time: datasketch builds a shingles x `NUM_PERM` matrix for each
+    batch, which for a whole 20 MB article would take gigabytes. A MinHash keeps the minimum of each hash
+    over everything it is fed, so the signature is the same however the shingles are batched."""
+    folded = text.casefold()
+    words = _WORD.findall(folded)
+    digest = hashlib.sha256(" ".join(folded.split()).encode("utf-8")).hexdigest()
     minhash = MinHash(num_perm=NUM_PERM, scheme=SCHEME)
-    minhash.update_batch([shingle.encode("utf-8") for shingle in shingles])
+    count = max(1, len(words) - SHINGLE_WORDS + 1)
+    for first in range(0, count, _BATCH):
+        shingles = {" ".join(words[i : i + SHINGLE_WORDS]) for i in range(first, min(count, first + _BATCH))}
+        minhash.update_batch([shingle.encode("utf-8") for shingle in shingles])
     return Fingerprint(digest, minhash.hashvalues.astype(np.uint32).tobytes())
 
 

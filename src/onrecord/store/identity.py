@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import sqlite3
 from dataclasses import dataclass
+from functools import lru_cache
 
 from rapidfuzz.distance import OSA
 
@@ -108,11 +109,7 @@ def _find_full_name(conn: sqlite3.Connection, parsed: ParsedName) -> int | None:
 def _find_surname(
     conn: sqlite3.Connection, parsed: ParsedName, context: tuple[str, ...], create: bool
 ) -> int | None:
-    in_article = {
-        other.key: other
-        for other in (parse_name(name, person=True) for name in context)
-        if other is not None and other.given and other.surname == parsed.surname
-    }
+    in_article = _named_in_full(context).get(parsed.surname or "", {})
     if len(in_article) == 1:
         named = next(iter(in_article.values()))
         found = _find_full_name(conn, named)
@@ -130,6 +127,18 @@ def _find_surname(
             return ranked[0]
     found = _surname_only(conn, parsed.surname)
     return found if found is not None else _adopt_unknown(conn, parsed, "person")
+
+
+@lru_cache(maxsize=4)
+def _named_in_full(context: tuple[str, ...]) -> dict[str, dict[str, ParsedName]]:
+    """The people an article names with a given name, by surname and then key (the last spelling of each
+    key wins), parsed once per article rather than once per statement naming a bare surname."""
+    found: dict[str, dict[str, ParsedName]] = {}
+    for name in context:
+        other = parse_name(name, person=True)
+        if other is not None and other.given:
+            found.setdefault(other.surname or "", {})[other.key] = other
+    return found
 
 
 def _same_given(given: str, known: str) -> bool:

@@ -149,7 +149,8 @@ def _insert_statements(
 ) -> tuple[int, int]:
     """Add the article's statements (or appearances of statements its syndication group already holds)."""
     seen = _seen_date(item.article)
-    context = tuple(s.speaker.name for s in item.statements if s.speaker.name and s.speaker.type == "person")
+    names = [s.speaker.name for s in item.statements if s.speaker.name and s.speaker.type == "person"]
+    context = tuple(reversed(dict.fromkeys(reversed(names))))  # each name once, where it last appears
     added = matched = 0
     for statement in item.statements:
         text = CONTENT_JOINER.join(span.text for span in statement.content)
