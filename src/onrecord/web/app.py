@@ -215,6 +215,7 @@ def serve(
         "host": host,
         "port": port,
         "log_level": "info",
+        "access_log": False,  # a line per request costs more than a cached page; errors are still logged
         "server_header": False,
         "timeout_keep_alive": KEEP_ALIVE_SECONDS,
     }

@@ -24,8 +24,11 @@ BUSY_TIMEOUT_MS = 2_000
 """How long a page waits for a writer's lock before answering that the store is busy."""
 
 
-CACHE_ENTRIES = 256
-"""Results the server keeps (search pages, people's pages, the front page) until the store changes."""
+CACHE_BYTES = 32_000_000
+"""Rendered pages and query results each server process keeps until the store changes, least recently
+used first out: pages count their size, a query's result `RESULT_BYTES`."""
+RESULT_BYTES = 20_000
+"""About what a page of results (20 to 50 hits or statements) takes in memory."""
 MMAP_BYTES = 1 << 30
 """Pages read through a memory map (address space, not memory): row lookups cost a third less."""
 
@@ -65,13 +68,14 @@ class Database:
     def __init__(self, path: str | os.PathLike[str], busy_timeout_ms: int = BUSY_TIMEOUT_MS) -> None:
         self.path = os.fspath(path)
         self.busy_timeout_ms = busy_timeout_ms
-        self.cache_entries = CACHE_ENTRIES
+        self.cache_bytes = CACHE_BYTES
         self._local = threading.local()
         self._migrate_lock = threading.Lock()
         self._serial = itertools.count(1)
         self._watch: _Open | None = None
         self._watch_lock = threading.Lock()
-        self._cache: OrderedDict[Hashable, Any] = OrderedDict()
+        self._cache: OrderedDict[Hashable, tuple[Any, int]] = OrderedDict()
+        self._cached_bytes = 0
         self._cache_state: tuple[int, int] | None = None
         self._cache_lock = threading.Lock()
 
@@ -101,22 +105,29 @@ class Database:
         *args: P.args,
         **kwargs: P.kwargs,
     ) -> T:
-        """`query(function, ...)`, remembered under `key` until the store changes. A result read after
-        a commit the check missed is kept under the older state, which the next check empties."""
+        """`query(function, ...)`, remembered under `key` until the store changes."""
+        return self.remember(key, lambda: self.query(function, *args, **kwargs))
+
+    def remember(self, key: Hashable, compute: Callable[[], T]) -> T:
+        """`compute()` (which reads this store), remembered under `key` until the store changes. A value
+        read after a commit the check missed is kept under the older state, which the next check empties."""
         state = self._state()
         with self._cache_lock:
             if state != self._cache_state:
                 self._cache.clear()
+                self._cached_bytes = 0
                 self._cache_state = state
             if key in self._cache:
                 self._cache.move_to_end(key)
-                return cast(T, self._cache[key])
-        value = self.query(function, *args, **kwargs)
+                return cast(T, self._cache[key][0])
+        value = compute()
+        size = len(value) if isinstance(value, bytes) else RESULT_BYTES
         with self._cache_lock:
-            if self._cache_state == state and self.cache_entries > 0:
-                self._cache[key] = value
-                while len(self._cache) > self.cache_entries:
-                    self._cache.popitem(last=False)
+            if self._cache_state == state and key not in self._cache and size <= self.cache_bytes:
+                self._cache[key] = (value, size)
+                self._cached_bytes += size
+                while self._cached_bytes > self.cache_bytes:
+                    self._cached_bytes -= self._cache.popitem(last=False)[1][1]
         return value
 
     def _state(self) -> tuple[int, int]:
