@@ -273,9 +273,9 @@ def loads(path: str, chosen: Targets, args: argparse.Namespace, folder: str) -> 
     result: dict[str, Any] = {name: measure(path, pages, args, tree) for name, tree in configurations.items()}
     if args.no_ingest:
         return result
-    copy = os.path.join(folder, "ingesting.db")
     texts = web_load.english_articles(web_load.INGEST_ARTICLES)
     for name, tree in configurations.items():
+        copy = os.path.join(folder, f"ingesting-{name}.db")  # a new file: no other run's WAL beside it
         shutil.copyfile(path, copy)
         with web_load.ingesting(copy, texts) as ingest:
             result[f"{name}, ingest writing"] = measure(copy, pages, args, tree)
