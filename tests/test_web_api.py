@@ -5,7 +5,9 @@ files, and the token-guarded ingest endpoint."""
 from __future__ import annotations
 
 import sqlite3
+import time
 from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
 from html.parser import HTMLParser
 from pathlib import Path
 from typing import Any
@@ -17,6 +19,8 @@ import web_store
 from onrecord.store import open_store
 from onrecord.web import create_app
 from onrecord.web.app import CONTENT_SECURITY_POLICY
+from onrecord.web.db import Database
+from onrecord.web.lookups import NotFound
 from web_store import HOSTILE, ODD_UNICODE, PIER, Ids, Said, Story, add_story, build_store, local_client
 
 TOKEN = "s3cret-test-token"
@@ -612,3 +616,36 @@ def test_serve_needs_a_token_for_ingest(tmp_path: Path) -> None:
         main, ["serve", "--db", str(tmp_path / "x.db"), "--allow-ingest"], env={"ONRECORD_TOKEN": None}
     )
     assert result.exit_code == 2 and "--allow-ingest needs --token" in result.output
+
+
+# --- the server's cache ---------------------------------------------------------------------------------
+
+
+def test_a_result_many_threads_ask_for_at_once_is_computed_once(store: tuple[Path, Ids]) -> None:
+    db = Database(store[0])
+    calls: list[int] = []
+
+    def slow_page() -> bytes:
+        calls.append(1)
+        time.sleep(0.3)
+        return b"<p>page</p>"
+
+    with ThreadPoolExecutor(8) as pool:
+        pages = list(pool.map(lambda _: db.remember("page", slow_page), range(8)))
+    assert pages == [b"<p>page</p>"] * 8 and len(calls) == 1
+    assert db.remember("page", slow_page) == b"<p>page</p>" and len(calls) == 1  # kept
+
+    def failing() -> bytes:
+        calls.append(1)
+        raise NotFound("no such page.")
+
+    with ThreadPoolExecutor(4) as pool:
+        outcomes = list(pool.map(lambda _: _outcome(lambda: db.remember("gone", failing)), range(4)))
+    assert outcomes == ["no such page."] * 4  # each asker gets the error; none waits forever
+
+
+def _outcome(call: Any) -> str:
+    try:
+        return str(call())
+    except NotFound as error:
+        return str(error)

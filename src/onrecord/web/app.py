@@ -54,8 +54,9 @@ KEEP_ALIVE_SECONDS = 30
 LOOPBACK_HOSTS = ("127.0.0.1", "localhost", "[::1]")
 """Host names always answered; others only when given (`--allowed-host`, or the address served)."""
 THREADS = 8
-"""Threads answering requests per server process (FastAPI's default is 40): the queries hold the GIL
-most of the time, so more threads only interleave requests and stretch the slowest ones."""
+"""Threads answering requests per server process (FastAPI's default is 40). Rendering holds the GIL, so
+a process does one thing at a time whatever the count; a few threads keep it busy while SQLite reads
+(without the GIL), and fewer requests are interleaved, each finishing sooner."""
 SETTINGS_VARIABLE = "ONRECORD_SERVE_SETTINGS"
 """How `serve` hands its settings to worker processes (uvicorn starts them from an import string)."""
 

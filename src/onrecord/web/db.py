@@ -29,6 +29,8 @@ CACHE_BYTES = 32_000_000
 used first out: pages count their size, a query's result `RESULT_BYTES`."""
 RESULT_BYTES = 20_000
 """About what a page of results (20 to 50 hits or statements) takes in memory."""
+WAIT_SECONDS = 30.0
+"""How long a thread waits for another computing the same result before looking again."""
 MMAP_BYTES = 1 << 30
 """Pages read through a memory map (address space, not memory): row lookups cost a third less."""
 
@@ -76,6 +78,7 @@ class Database:
         self._watch_lock = threading.Lock()
         self._cache: OrderedDict[Hashable, tuple[Any, int]] = OrderedDict()
         self._cached_bytes = 0
+        self._computing: dict[Hashable, threading.Event] = {}
         self._cache_state: tuple[int, int] | None = None
         self._cache_lock = threading.Lock()
 
@@ -109,18 +112,34 @@ class Database:
         return self.remember(key, lambda: self.query(function, *args, **kwargs))
 
     def remember(self, key: Hashable, compute: Callable[[], T]) -> T:
-        """`compute()` (which reads this store), remembered under `key` until the store changes. A value
-        read after a commit the check missed is kept under the older state, which the next check empties."""
+        """`compute()` (which reads this store), remembered under `key` until the store changes; threads
+        asking for a key being computed wait for it (after a commit empties the cache, a much-asked
+        page is computed once, not once per client). A value read after a commit the check missed is
+        kept under the older state, which the next check empties."""
         state = self._state()
-        with self._cache_lock:
-            if state != self._cache_state:
-                self._cache.clear()
-                self._cached_bytes = 0
-                self._cache_state = state
-            if key in self._cache:
-                self._cache.move_to_end(key)
-                return cast(T, self._cache[key][0])
-        value = compute()
+        while True:
+            with self._cache_lock:
+                if state != self._cache_state:
+                    self._cache.clear()
+                    self._cached_bytes = 0
+                    self._cache_state = state
+                if key in self._cache:
+                    self._cache.move_to_end(key)
+                    return cast(T, self._cache[key][0])
+                computing = self._computing.get(key)
+                if computing is None:
+                    self._computing[key] = threading.Event()
+                    break
+            computing.wait(WAIT_SECONDS)  # then look again: computed, or computing failed
+        try:
+            value = compute()
+            self._keep(key, value, state)
+        finally:
+            with self._cache_lock:
+                self._computing.pop(key).set()
+        return value
+
+    def _keep(self, key: Hashable, value: Any, state: tuple[int, int]) -> None:
         size = len(value) if isinstance(value, bytes) else RESULT_BYTES
         with self._cache_lock:
             if self._cache_state == state and key not in self._cache and size <= self.cache_bytes:
@@ -128,7 +147,6 @@ class Database:
                 self._cached_bytes += size
                 while self._cached_bytes > self.cache_bytes:
                     self._cached_bytes -= self._cache.popitem(last=False)[1][1]
-        return value
 
     def _state(self) -> tuple[int, int]:
         """Which connection watches the store and its data version: any commit or replacement changes it."""
