@@ -222,7 +222,7 @@ async def server_times(path: str, chosen: Targets) -> dict[str, dict[str, float]
     app.state.db.cache_bytes = 0
     transport = httpx.ASGITransport(app=app)
     results: dict[str, dict[str, float]] = {}
-    async with httpx.AsyncClient(transport=transport, base_url="http://bench") as client:
+    async with httpx.AsyncClient(transport=transport, base_url="http://127.0.0.1") as client:
         await client.get("/")  # opens the connection, compiles the templates
         for kind in ("search", "person", "article", "statement"):
             results[kind] = await _timed(client, paths(kind, chosen))
@@ -287,7 +287,7 @@ def weights(path: str, chosen: Targets) -> dict[str, int]:
     """Bytes of HTML + CSS + JS for one page of each kind (the heaviest ones where they differ)."""
     from fastapi.testclient import TestClient
 
-    client = TestClient(create_app(path))
+    client = TestClient(create_app(path), base_url="http://127.0.0.1")
     assets = sum(len(client.get(asset).content) for asset in ("/static/style.css", "/static/app.js"))
     pages = {
         "front": "/",
