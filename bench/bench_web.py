@@ -10,13 +10,17 @@ statements), 40 outlets, dates over three years. Article text and statements are
    queries, templates, no network), `--requests` times per kind with varied ids and queries (people drawn
    by how often they are quoted), the server's result cache off; then the most quoted person and the front
    page 20 times each, and the people pages again with the cache on. Median, p95 and max in ms.
-2. Load: the app under uvicorn on 127.0.0.1 (a free port; access log off), `--clients` concurrent
-   clients (httpx, async) for `--seconds` seconds, each looping over search, person, article, statement
-   and front pages; requests, errors (anything but 200, or no answer) and latency.
+2. Load (bench/web_load.py): a real server as a subprocess on 127.0.0.1, `--clients` concurrent clients
+   (plain HTTP/1.1 keep-alive, cheap enough to leave the cores to the server) for `--seconds` seconds,
+   each looping over search, person, article, statement, people and front pages; requests/s, errors
+   (anything but 200 or 404, or no answer) and latency p50 / p99. First the old configuration (the
+   source of commit `web_load.BASELINE`, one uvicorn process as the bench ran it then), then `onrecord
+   serve` as it is now; then both again on a copy of the store while `onrecord ingest --fast --workers 1`
+   writes generated English articles into it.
 3. Weight: bytes of HTML + CSS + JS for one page of each kind (the largest article, the busiest person).
 
     .venv/bin/python bench/bench_web.py [--db FILE] [--statements 100000] [--requests 200]
-        [--clients 50] [--seconds 30] [--json]
+        [--clients 50] [--seconds 30] [--no-baseline] [--no-ingest] [--only-load] [--json]
 
 Loopback only, bounded in count and time: at most `MAX_SECONDS` of load, whatever is asked.
 """
@@ -28,10 +32,8 @@ import asyncio
 import json
 import os
 import random
-import socket
+import shutil
 import statistics
-import subprocess
-import sys
 import tempfile
 import time
 from dataclasses import dataclass
@@ -42,18 +44,18 @@ from urllib.parse import urlencode
 import httpx
 
 import synthetic
+import web_load
 from onrecord.records import Article, Span, Speaker, Statement
 from onrecord.store import open_store, optimize
 from onrecord.store.dedup import fingerprint
 from onrecord.store.writer import Extracted, store_article
 from onrecord.web import create_app
-from onrecord.web.db import CACHE_ENTRIES
+from onrecord.web.db import CACHE_BYTES
 
 ROLES = ["minister", "mayor", "spokesperson", "senator", "director", "chair", "analyst", "governor"]
 CUES = ["said", "told reporters", "added", "warned", "insisted"]
 STATEMENTS_PER_ARTICLE = 5
 MAX_SECONDS = 120
-HOST = "127.0.0.1"
 
 
 @dataclass
@@ -204,10 +206,11 @@ def paths(kind: str, chosen: Targets) -> list[str]:
 
 
 def summary(timings: list[float]) -> dict[str, float]:
-    ordered = sorted(timings)
+    ordered = sorted(timings) or [0.0]
     return {
         "median_ms": round(statistics.median(ordered), 2),
         "p95_ms": round(ordered[int(0.95 * (len(ordered) - 1))], 2),
+        "p99_ms": round(ordered[int(0.99 * (len(ordered) - 1))], 2),
         "max_ms": round(ordered[-1], 2),
     }
 
@@ -216,10 +219,10 @@ async def server_times(path: str, chosen: Targets) -> dict[str, dict[str, float]
     """Each page kind requested in-process through the ASGI app, one request at a time: uncached (the
     server's result cache off), then the people pages again with the cache on."""
     app = create_app(path)
-    app.state.db.cache_entries = 0
+    app.state.db.cache_bytes = 0
     transport = httpx.ASGITransport(app=app)
     results: dict[str, dict[str, float]] = {}
-    async with httpx.AsyncClient(transport=transport, base_url="http://bench") as client:
+    async with httpx.AsyncClient(transport=transport, base_url="http://127.0.0.1") as client:
         await client.get("/")  # opens the connection, compiles the templates
         for kind in ("search", "person", "article", "statement"):
             results[kind] = await _timed(client, paths(kind, chosen))
@@ -228,7 +231,7 @@ async def server_times(path: str, chosen: Targets) -> dict[str, dict[str, float]
             client, busiest
         )
         results["front"] = await _timed(client, ["/"] * 20)
-        app.state.db.cache_entries = CACHE_ENTRIES
+        app.state.db.cache_bytes = CACHE_BYTES
         results["person, cache on"] = await _timed(client, paths("person", chosen))
     return results
 
@@ -244,74 +247,47 @@ async def _timed(client: httpx.AsyncClient, targets: list[str]) -> dict[str, flo
     return summary(timings)
 
 
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind((HOST, 0))
-        return int(sock.getsockname()[1])
+def mix(chosen: Targets) -> list[str]:
+    """The pages the load's clients pick from, at random."""
+    pages = [*paths("search", chosen), *paths("person", chosen), *paths("article", chosen)]
+    return [*pages, *paths("statement", chosen), "/", "/people"]
 
 
-def start_server(path: str) -> tuple[subprocess.Popen[bytes], str]:
-    port = free_port()
-    code = (
-        "import uvicorn; from onrecord.web import create_app; uvicorn.run(create_app("
-        f"{path!r}), host={HOST!r}, port={port}, log_level='warning', access_log=False, "
-        "timeout_keep_alive=30)"
-    )
-    server = subprocess.Popen([sys.executable, "-c", code])
-    base = f"http://{HOST}:{port}"
-    deadline = time.monotonic() + 30
-    while time.monotonic() < deadline:
-        try:
-            if httpx.get(base + "/static/style.css", timeout=1).status_code == 200:
-                return server, base
-        except httpx.HTTPError:
-            time.sleep(0.1)
-    server.kill()
-    raise SystemExit(f"the server did not start on {base}")
+def measure(path: str, pages: list[str], args: argparse.Namespace, source: str | None) -> dict[str, Any]:
+    """Load on a server of `path`: `onrecord serve` (source None) or the old configuration."""
+    server = web_load.start(path, source)
+    try:
+        timings: list[float] = []
+        result = asyncio.run(web_load.load(server.port, pages, args.clients, args.seconds, timings))
+    finally:
+        web_load.stop(server)
+    result["requests_per_s"] = round(result["requests"] / result["seconds"], 1)
+    return {**result, **summary(timings)}
 
 
-async def load(base: str, chosen: Targets, clients: int, seconds: float) -> dict[str, Any]:
-    """`clients` concurrent clients for `seconds`, each looping over a mix of pages."""
-    mix = [*paths("search", chosen), *paths("person", chosen), *paths("article", chosen)]
-    mix += [*paths("statement", chosen), "/", "/people"]
-    deadline = time.monotonic() + seconds
-    timings: list[float] = []
-    errors: dict[str, int] = {}
-    limits = httpx.Limits(max_connections=clients, max_keepalive_connections=clients)
-
-    async def client_loop(number: int, client: httpx.AsyncClient) -> None:
-        pick = random.Random(number)
-        while time.monotonic() < deadline:
-            target = pick.choice(mix)
-            began = time.perf_counter()
-            try:
-                response = await client.get(target)
-                status = str(response.status_code)
-            except httpx.HTTPError as error:
-                status = type(error).__name__
-            timings.append((time.perf_counter() - began) * 1000)
-            if status not in ("200", "404"):
-                errors[status] = errors.get(status, 0) + 1
-
-    async with httpx.AsyncClient(base_url=base, limits=limits, timeout=30) as client:
-        began = time.perf_counter()
-        await asyncio.gather(*(client_loop(n, client) for n in range(clients)))
-        elapsed = time.perf_counter() - began
-    return {
-        "clients": clients,
-        "seconds": round(elapsed, 1),
-        "requests": len(timings),
-        "requests_per_s": round(len(timings) / elapsed, 1),
-        "errors": errors,
-        **summary(timings),
-    }
+def loads(path: str, chosen: Targets, args: argparse.Namespace, folder: str) -> dict[str, Any]:
+    """Each configuration under load, then each again while an ingest writes into a copy of the store."""
+    source = None if args.no_baseline else web_load.baseline_source(web_load.BASELINE, folder)
+    configurations = {"now": None} if source is None else {"old": source, "now": None}
+    pages = mix(chosen)
+    result: dict[str, Any] = {name: measure(path, pages, args, tree) for name, tree in configurations.items()}
+    if args.no_ingest:
+        return result
+    texts = web_load.english_articles(web_load.INGEST_ARTICLES)
+    for name, tree in configurations.items():
+        copy = os.path.join(folder, f"ingesting-{name}.db")  # a new file: no other run's WAL beside it
+        shutil.copyfile(path, copy)
+        with web_load.ingesting(copy, texts) as ingest:
+            result[f"{name}, ingest writing"] = measure(copy, pages, args, tree)
+        result[f"{name}, ingest writing"]["ingest"] = ingest
+    return result
 
 
 def weights(path: str, chosen: Targets) -> dict[str, int]:
     """Bytes of HTML + CSS + JS for one page of each kind (the heaviest ones where they differ)."""
     from fastapi.testclient import TestClient
 
-    client = TestClient(create_app(path))
+    client = TestClient(create_app(path), base_url="http://127.0.0.1")
     assets = sum(len(client.get(asset).content) for asset in ("/static/style.css", "/static/app.js"))
     pages = {
         "front": "/",
@@ -331,6 +307,9 @@ def main() -> None:
     parser.add_argument("--requests", type=int, default=200, help="Requests per page kind for server time.")
     parser.add_argument("--clients", type=int, default=50)
     parser.add_argument("--seconds", type=float, default=30.0)
+    parser.add_argument("--no-baseline", action="store_true", help="Skip the old configuration.")
+    parser.add_argument("--no-ingest", action="store_true", help="Skip the load with an ingest writing.")
+    parser.add_argument("--only-load", action="store_true", help="Only the load (no server time, weights).")
     parser.add_argument("--json", action="store_true")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as folder:
@@ -339,47 +318,51 @@ def main() -> None:
         if not os.path.exists(path):
             build(path, args.statements)
         built = time.perf_counter() - began
-        result = run(path, args, built)
+        result = run(path, args, built, folder)
     if args.json:
         print(json.dumps(result))
     else:
         report(result)
 
 
-def run(path: str, args: argparse.Namespace, built: float) -> dict[str, Any]:
+def run(path: str, args: argparse.Namespace, built: float, folder: str) -> dict[str, Any]:
     chosen = targets(path, args.requests)
     conn = open_store(path, create=False)
     statements = int(conn.execute("SELECT count(*) FROM statements").fetchone()[0])
     conn.close()
     result: dict[str, Any] = {"statements": statements, "build_s": round(built, 1)}
-    result["server_ms"] = asyncio.run(server_times(path, chosen))
-    server, base = start_server(path)
-    try:
-        seconds = min(args.seconds, MAX_SECONDS)
-        result["load"] = asyncio.run(load(base, chosen, args.clients, seconds))
-    finally:
-        server.terminate()
-        server.wait(timeout=10)
-    result["page_bytes"] = weights(path, chosen)
+    args.seconds = min(args.seconds, MAX_SECONDS)
+    if not args.only_load:
+        result["server_ms"] = asyncio.run(server_times(path, chosen))
+    result["load"] = loads(path, chosen, args, folder)
+    if not args.only_load:
+        result["page_bytes"] = weights(path, chosen)
     return result
 
 
 def report(result: dict[str, Any]) -> None:
     print(f"store: {result['statements']:,} statements (built in {result['build_s']} s)")
     print("server time per page (in-process ASGI, one at a time):")
-    for kind, figures in result["server_ms"].items():
+    for kind, figures in result.get("server_ms", {}).items():
         print(
             f"  {kind}: median {figures['median_ms']} ms, p95 {figures['p95_ms']} ms, "
             f"max {figures['max_ms']} ms"
         )
-    load_ = result["load"]
-    print(
-        f"load: {load_['clients']} clients for {load_['seconds']} s on loopback: "
-        f"{load_['requests']:,} requests ({load_['requests_per_s']}/s), errors {load_['errors'] or 'none'}; "
-        f"latency median {load_['median_ms']} ms, p95 {load_['p95_ms']} ms, max {load_['max_ms']} ms"
-    )
+    for name, load_ in result["load"].items():
+        print(
+            f"load, {name}: {load_['clients']} clients for {load_['seconds']} s on loopback: "
+            f"{load_['requests']:,} requests ({load_['requests_per_s']}/s), "
+            f"errors {load_['errors'] or 'none'}; latency p50 {load_['median_ms']} ms, "
+            f"p99 {load_['p99_ms']} ms, max {load_['max_ms']} ms"
+            + (f"; ingest stored {load_['ingest']['articles_stored']} articles" if "ingest" in load_ else "")
+        )
+    for name in ("", ", ingest writing"):
+        old, now = result["load"].get(f"old{name}"), result["load"].get(f"now{name}")
+        if old and now:
+            ratio = now["requests_per_s"] / max(old["requests_per_s"], 0.1)
+            print(f"throughput now / old{name}: {ratio:.2f}x")
     print("page weight (HTML + CSS + JS):")
-    for kind, size in result["page_bytes"].items():
+    for kind, size in result.get("page_bytes", {}).items():
         print(f"  {kind:<10} {size / 1000:.1f} KB")
 
 

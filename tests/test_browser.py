@@ -247,6 +247,6 @@ def test_unknown_pages_and_missing_store(page: Page, base: str, tmp_path: Path) 
         with running_server(tmp_path / "absent.db") as other:
             response = page.goto(other + "/")
             assert response is not None and response.status == 503
-            expect(page.locator(".message")).to_contain_text("There is no database at")
+            expect(page.locator(".message")).to_contain_text("There is no database yet")
             response = page.goto(other + "/search?q=pier")
             assert response is not None and response.status == 503  # still serving

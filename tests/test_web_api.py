@@ -5,7 +5,9 @@ files, and the token-guarded ingest endpoint."""
 from __future__ import annotations
 
 import sqlite3
+import time
 from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
 from html.parser import HTMLParser
 from pathlib import Path
 from typing import Any
@@ -17,7 +19,9 @@ import web_store
 from onrecord.store import open_store
 from onrecord.web import create_app
 from onrecord.web.app import CONTENT_SECURITY_POLICY
-from web_store import HOSTILE, ODD_UNICODE, PIER, Ids, Said, Story, add_story, build_store
+from onrecord.web.db import Database
+from onrecord.web.lookups import NotFound
+from web_store import HOSTILE, ODD_UNICODE, PIER, Ids, Said, Story, add_story, build_store, local_client
 
 TOKEN = "s3cret-test-token"
 FARES_TEXT = """Ferry fares in Kessing will rise by a tenth in April, the harbour company said.
@@ -49,7 +53,7 @@ ids = web_store.ids
 
 @pytest.fixture(scope="module")
 def client(store: tuple[Path, Ids]) -> Iterator[TestClient]:
-    with TestClient(create_app(store[0])) as test_client:
+    with local_client(create_app(store[0])) as test_client:
         yield test_client
 
 
@@ -412,7 +416,7 @@ def test_pages_follow_the_store(tmp_path: Path) -> None:
     """Cached pages (front page, people, a person) change as soon as anything else writes the store."""
     path = tmp_path / "changing.db"
     build_store(str(path))
-    with TestClient(create_app(path)) as client:
+    with local_client(create_app(path)) as client:
         before = client.get("/api/people").json()["items"]
         brandt = next(p["id"] for p in before if p["name"] == "Odile Brandt")
         assert client.get(f"/api/people/{brandt}").json()["person"]["total"] == 3
@@ -433,10 +437,10 @@ def test_pages_follow_the_store(tmp_path: Path) -> None:
 
 def test_missing_database_then_created(tmp_path: Path, ids: Ids) -> None:
     path = tmp_path / "later.db"
-    with TestClient(create_app(path)) as client:
+    with local_client(create_app(path)) as client:
         page = client.get("/")
-        assert page.status_code == 503 and "There is no database at" in page.text
-        assert "onrecord ingest" in page.text
+        assert page.status_code == 503 and "There is no database yet" in page.text
+        assert "onrecord ingest" in page.text and str(tmp_path) not in page.text  # no server path shown
         response = client.get("/api/search", params={"q": "pier"})
         assert response.status_code == 503 and error_of(response)["code"] == "database_unavailable"
         assert response.headers["retry-after"] == "5"
@@ -451,22 +455,25 @@ def test_missing_database_then_created(tmp_path: Path, ids: Ids) -> None:
 def test_unusable_database(tmp_path: Path, content: bytes) -> None:
     path = tmp_path / "broken.db"
     path.write_bytes(content)
-    with TestClient(create_app(path)) as client:
+    with local_client(create_app(path)) as client:
         response = client.get("/api/people")
         assert response.status_code == 503
-        assert str(path) in error_of(response)["message"]
-        assert client.get("/people").status_code == 503
+        message = error_of(response)["message"]
+        assert message.startswith("The database ") and str(tmp_path) not in message  # no server path
+        page = client.get("/people")
+        assert page.status_code == 503 and str(tmp_path) not in page.text
     directory = tmp_path / "a-directory.db"
     directory.mkdir()
-    with TestClient(create_app(directory)) as client:
-        assert client.get("/").status_code == 503
+    with local_client(create_app(directory)) as client:
+        page = client.get("/")
+        assert page.status_code == 503 and "is a directory" in page.text and str(tmp_path) not in page.text
 
 
 def test_foreign_sqlite_database(tmp_path: Path) -> None:
     path = tmp_path / "other.db"
     with sqlite3.connect(path) as conn:
         conn.execute("CREATE TABLE things (id INTEGER)")
-    with TestClient(create_app(path)) as client:
+    with local_client(create_app(path)) as client:
         response = client.get("/api/people")
         assert response.status_code == 503 and "another program" in error_of(response)["message"]
 
@@ -476,7 +483,7 @@ def test_locked_database(tmp_path: Path) -> None:
     build_store(str(path))
     with sqlite3.connect(path) as conn:  # a rollback-journal store: a writer's lock keeps readers out
         conn.execute("PRAGMA journal_mode = DELETE")
-    with TestClient(create_app(path, busy_timeout_ms=100)) as client:
+    with local_client(create_app(path, busy_timeout_ms=100)) as client:
         assert client.get("/api/people").status_code == 200
         locker = sqlite3.connect(path, isolation_level=None)
         locker.execute("BEGIN EXCLUSIVE")
@@ -516,7 +523,7 @@ def article_count(path: Path) -> int:
 @pytest.fixture
 def ingest_client(tmp_path: Path) -> Iterator[tuple[TestClient, Path]]:
     path = tmp_path / "ingest.db"
-    with TestClient(create_app(path, allow_ingest=True, token=TOKEN, max_upload=20_000)) as client:
+    with local_client(create_app(path, allow_ingest=True, token=TOKEN, max_upload=20_000)) as client:
         yield client, path
 
 
@@ -609,3 +616,36 @@ def test_serve_needs_a_token_for_ingest(tmp_path: Path) -> None:
         main, ["serve", "--db", str(tmp_path / "x.db"), "--allow-ingest"], env={"ONRECORD_TOKEN": None}
     )
     assert result.exit_code == 2 and "--allow-ingest needs --token" in result.output
+
+
+# --- the server's cache ---------------------------------------------------------------------------------
+
+
+def test_a_result_many_threads_ask_for_at_once_is_computed_once(store: tuple[Path, Ids]) -> None:
+    db = Database(store[0])
+    calls: list[int] = []
+
+    def slow_page() -> bytes:
+        calls.append(1)
+        time.sleep(0.3)
+        return b"<p>page</p>"
+
+    with ThreadPoolExecutor(8) as pool:
+        pages = list(pool.map(lambda _: db.remember("page", slow_page), range(8)))
+    assert pages == [b"<p>page</p>"] * 8 and len(calls) == 1
+    assert db.remember("page", slow_page) == b"<p>page</p>" and len(calls) == 1  # kept
+
+    def failing() -> bytes:
+        calls.append(1)
+        raise NotFound("no such page.")
+
+    with ThreadPoolExecutor(4) as pool:
+        outcomes = list(pool.map(lambda _: _outcome(lambda: db.remember("gone", failing)), range(4)))
+    assert outcomes == ["no such page."] * 4  # each asker gets the error; none waits forever
+
+
+def _outcome(call: Any) -> str:
+    try:
+        return str(call())
+    except NotFound as error:
+        return str(error)

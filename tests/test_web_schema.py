@@ -17,7 +17,7 @@ import schemathesis
 from hypothesis import HealthCheck, settings
 from schemathesis import Case
 
-from onrecord.web import create_app
+from onrecord.web import allowed_hosts, create_app
 from web_store import build_store
 
 MAX_EXAMPLES = 40
@@ -25,7 +25,8 @@ MAX_EXAMPLES = 40
 
 STORE = Path(tempfile.mkdtemp(prefix="onrecord-schema-")) / "record.db"
 build_store(str(STORE))
-schema = schemathesis.openapi.from_asgi("/api/openapi.json", create_app(STORE))
+APP = create_app(STORE, hosts=allowed_hosts(more=["testserver"]))  # the host schemathesis's client names
+schema = schemathesis.openapi.from_asgi("/api/openapi.json", APP)
 
 
 @pytest.fixture(scope="module", autouse=True)

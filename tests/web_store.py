@@ -12,11 +12,19 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import pytest
+from fastapi.testclient import TestClient
+from starlette.types import ASGIApp
 
 from onrecord.records import Article, Span, Speaker, SpeakerType, Statement, StatementKind
 from onrecord.store import open_store
 from onrecord.store.dedup import fingerprint
 from onrecord.store.writer import Extracted, store_article
+
+
+def local_client(app: ASGIApp) -> TestClient:
+    """A test client whose requests name the host 127.0.0.1, one the server answers by default."""
+    return TestClient(app, base_url="http://127.0.0.1")
+
 
 PIER = """Kessing harbour council voted on Tuesday to rebuild the old pier before the summer season, ending a
 dispute that has split the town for two years.

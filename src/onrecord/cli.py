@@ -14,17 +14,17 @@ from pathlib import Path
 from typing import NoReturn
 
 import click
-from rich.console import Console
 
 from onrecord import queries
 from onrecord.confidence import DEFAULT_MIN_CONFIDENCE
 from onrecord.evaluation import polnear
 from onrecord.extraction import ModelError, extract, mode
 from onrecord.ingest import IngestError, ingest
-from onrecord.output import jsonl_line, statements_table
+from onrecord.output import json_text, jsonl_line, make_console, plain, printable, statements_table
 from onrecord.pipeline import ExtractResult, extract_paths
 from onrecord.records import Skip
 from onrecord.store import Correction, StoreError, merge_people, open_store, split_person
+from onrecord.store.lookup import LARGEST_ID
 from onrecord.views import IngestProgress, ingest_table, people_table, person_view, search_table
 
 EXIT_OK = 0
@@ -85,7 +85,7 @@ def _announce_mode(fast: bool, quiet: bool = False) -> str:
     except ModelError as error:
         _fail(str(error))
     if not quiet:
-        click.echo(described, err=True)
+        _say(described)
     return described
 
 
@@ -94,22 +94,22 @@ def _write_results(
 ) -> int:
     """Write each result's statements at least `min_confidence` sure to stdout (skips and notes to
     stderr); the number of skipped inputs."""
-    console = Console(highlight=False)
+    console = make_console()
     skipped = 0
     for result in results:
         if isinstance(result, Skip):
             skipped += 1
-            click.echo(f"onrecord: {result.message}", err=True)
+            _say(f"onrecord: {result.message}")
             continue
         article, found = result
         statements = [s for s in found if s.confidence >= min_confidence]
         for note in article.notes:
-            click.echo(f"onrecord: {article.source}: {note}.", err=True)
+            _say(f"onrecord: {article.source}: {note}.")
         if output_format == "jsonl":
             click.echo(jsonl_line(article, statements, with_text))
             continue
         if with_text:
-            console.print(article.text, markup=False)
+            console.print(plain(article.text, lines=True))
         console.print(statements_table(article, statements))
     sys.stdout.flush()
     return skipped
@@ -121,6 +121,9 @@ def _write_results(
 
 DEFAULT_DB = "onrecord.db"
 EXIT_INTERRUPTED = 130
+MAX_DEFAULT_WORKERS = 4
+COUNT = click.IntRange(1, LARGEST_ID)
+"""A --limit: at least 1, at most what SQLite can count (a larger number is a usage error, not a crash)."""
 
 _db_option = click.option(
     "--db",
@@ -133,8 +136,13 @@ _db_option = click.option(
 _json_option = click.option("--json", "as_json", is_flag=True, help="Print JSON instead of a table.")
 
 
+def _say(message: str) -> None:
+    """One line on stderr, shown safely (`output.printable`): messages quote file names and content."""
+    click.echo(printable(message), err=True)
+
+
 def _fail(message: str, code: int = EXIT_SKIPPED) -> NoReturn:
-    click.echo(f"onrecord: {message}", err=True)
+    _say(f"onrecord: {message}")
     sys.exit(code)
 
 
@@ -142,9 +150,9 @@ def _print(renderable: object, as_json: bool) -> None:
     """Print a result: JSON (dataclasses as objects) or a Rich renderable; a closed pipe ends quietly."""
     try:
         if as_json:
-            click.echo(json.dumps(renderable, ensure_ascii=False, indent=2))
+            click.echo(json_text(renderable, indent=2))
         else:
-            Console(highlight=False).print(renderable)
+            make_console().print(renderable)
         sys.stdout.flush()
     except BrokenPipeError:
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
@@ -168,8 +176,7 @@ def _print(renderable: object, as_json: bool) -> None:
 def ingest_command(paths: tuple[str, ...], db: str, workers: int | None, fast: bool) -> None:
     """Ingest PATH... (files, directories, WARC, JSON Lines, feeds, URLs) into the store."""
     described = _announce_mode(fast, quiet=True)
-    console = Console(stderr=True, highlight=False)
-    console.soft_wrap = not console.is_terminal  # one skip, one line, in a log or a pipe
+    console = make_console(stderr=True)
     try:
         with IngestProgress(console) as progress:
             summary = ingest(paths, db, workers, progress=progress.update, on_skip=progress.skip, fast=fast)
@@ -177,8 +184,8 @@ def ingest_command(paths: tuple[str, ...], db: str, workers: int | None, fast: b
         _fail(str(error))
     except KeyboardInterrupt:
         _fail("interrupted; everything committed is kept, and a rerun resumes.", EXIT_INTERRUPTED)
-    Console(highlight=False).print(ingest_table(summary, db))
-    click.echo(described, err=True)
+    make_console().print(ingest_table(summary, db))
+    _say(described)
     sys.exit(EXIT_SKIPPED if summary.skipped_total else EXIT_OK)
 
 
@@ -189,8 +196,8 @@ def ingest_command(paths: tuple[str, ...], db: str, workers: int | None, fast: b
 @click.option("--since", help="Published on or after this date (YYYY, YYYY-MM or YYYY-MM-DD).")
 @click.option("--until", help="Published on or before this date (YYYY, YYYY-MM or YYYY-MM-DD).")
 @click.option("--site", help="Only articles from this site name or domain.")
-@click.option("--limit", type=click.IntRange(min=1), default=20, show_default=True)
-@click.option("--offset", type=click.IntRange(min=0), default=0, show_default=True)
+@click.option("--limit", type=COUNT, default=20, show_default=True)
+@click.option("--offset", type=click.IntRange(0, LARGEST_ID), default=0, show_default=True)
 @_min_confidence_option
 @_json_option
 def search_command(
@@ -231,7 +238,7 @@ def people_group() -> None:
 @people_group.command("list")
 @click.argument("text", required=False)
 @_db_option
-@click.option("--limit", type=click.IntRange(min=1), default=100, show_default=True)
+@click.option("--limit", type=COUNT, default=100, show_default=True)
 @_json_option
 def people_list(text: str | None, db: str, limit: int, as_json: bool) -> None:
     """Speakers whose name or alias contains TEXT (all without it), most statements first."""
@@ -270,13 +277,13 @@ def _correct_identity(
     except StoreError as error:
         _fail(str(error))
     people = {"other": f"{done.other} (#{done.other_id})", "speaker": f"{done.speaker} (#{done.speaker_id})"}
-    click.echo(f"{done_message.format(**people)}: {done.statements} statement(s) moved.")
+    click.echo(printable(f"{done_message.format(**people)}: {done.statements} statement(s) moved."))
 
 
 @main.command("person")
 @click.argument("name")
 @_db_option
-@click.option("--limit", type=click.IntRange(min=1), default=None, help="At most this many statements.")
+@click.option("--limit", type=COUNT, default=None, help="At most this many statements.")
 @_json_option
 def person_command(name: str, db: str, limit: int | None, as_json: bool) -> None:
     """One speaker's record: roles with dates, outlets, statements over time (NAME, alias or #id)."""
@@ -302,7 +309,7 @@ def export_command(export_format: queries.ExportFormat, out: str, db: str, min_c
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         sys.exit(EXIT_SKIPPED)
     if out != "-":
-        click.echo(f"Wrote {count} statement(s) to {out}.", err=True)
+        _say(f"Wrote {count} statement(s) to {out}.")
 
 
 # ---------------------------------------------------------------------------------------------------------
@@ -326,12 +333,11 @@ def eval_polnear(split_dir: Path, as_json: bool, fast: bool) -> None:
     try:
         scores = polnear.evaluate(split_dir, partial(extract, fast=fast))
     except polnear.PolnearError as error:
-        click.echo(f"onrecord: {error}", err=True)
-        sys.exit(EXIT_SKIPPED)
+        _fail(str(error))
     if as_json:
         click.echo(json.dumps(polnear.scores_to_dict(scores), indent=2))
     else:
-        Console().print(polnear.render_table(scores))
+        make_console().print(polnear.render_table(scores))
 
 
 # ---------------------------------------------------------------------------------------------------------
@@ -343,18 +349,42 @@ def eval_polnear(split_dir: Path, as_json: bool, fast: bool) -> None:
 @_db_option
 @click.option("--host", default="127.0.0.1", show_default=True, help="The address to listen on.")
 @click.option("--port", type=click.IntRange(0, 65535), default=8000, show_default=True)
+@click.option(
+    "--allowed-host",
+    "allowed",
+    multiple=True,
+    metavar="NAME",
+    help="Also answer requests for this host name (repeatable); loopback names and --host always are.",
+)
+@click.option(
+    "--workers",
+    type=click.IntRange(1, 64),
+    default=None,
+    help="Server processes (default: one per core, at most 4; always 1 with --allow-ingest).",
+)
 @click.option("--allow-ingest", is_flag=True, help="Accept articles on POST /api/articles (needs --token).")
 @click.option("--token", envvar="ONRECORD_TOKEN", help="Bearer token for ingest (or ONRECORD_TOKEN).")
-def serve_command(db: str, host: str, port: int, allow_ingest: bool, token: str | None) -> None:
+def serve_command(
+    db: str,
+    host: str,
+    port: int,
+    allowed: tuple[str, ...],
+    workers: int | None,
+    allow_ingest: bool,
+    token: str | None,
+) -> None:
     """Serve the store as web pages and a JSON API (read-only unless --allow-ingest)."""
     if allow_ingest and not token:
         raise click.UsageError("--allow-ingest needs --token (or the environment variable ONRECORD_TOKEN).")
     if allow_ingest:
         _announce_mode(fast=False)
-    from onrecord.web import serve  # imported here: only this command needs the web stack
+    from onrecord.web import allowed_hosts, serve  # imported here: only this command needs the web stack
 
     if not os.path.exists(db) and not allow_ingest:
-        click.echo(f"onrecord: warning: {db} does not exist yet; the pages say so until it does.", err=True)
+        _say(f"onrecord: warning: {db} does not exist yet; the pages say so until it does.")
+    hosts = allowed_hosts(host, allowed)
+    processes = 1 if allow_ingest else workers or min(os.cpu_count() or 1, MAX_DEFAULT_WORKERS)
     shown = f"[{host}]" if ":" in host else host
-    click.echo(f"onrecord: serving {db} at http://{shown}:{port}/ (Ctrl-C stops)", err=True)
-    serve(db, host, port, allow_ingest, token if allow_ingest else None)
+    _say(f"onrecord: serving {db} at http://{shown}:{port}/ with {processes} process(es) (Ctrl-C stops)")
+    _say(f"onrecord: answering requests for {', '.join(hosts)} only (--allowed-host adds a name)")
+    serve(db, host, port, allow_ingest, token if allow_ingest else None, hosts=hosts, workers=processes)

@@ -1,6 +1,7 @@
 """Rich renderings of the record: the ingest progress bar and summary, search hits, people, one person.
 
-Text from the store is always shown as plain text (markup off), never interpreted as Rich markup.
+Every string from the store goes through `output.plain`: shown literally (never read as Rich markup),
+control characters and bidi controls as visible escapes.
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ from rich.table import Table
 from rich.text import Text
 
 from onrecord.ingest import IngestSummary
+from onrecord.output import plain, printable
 from onrecord.queries import PersonRecord, PersonSummary, SearchHit
 from onrecord.records import Skip
 
@@ -59,11 +61,11 @@ class IngestProgress:
             self.progress.update(self.task, description=_counts_line(summary))
 
     def skip(self, skip: Skip) -> None:
-        self.console.print(Text(f"onrecord: {skip.message}"))
+        self.console.print(plain(f"onrecord: {skip.message}"), soft_wrap=True)
 
 
 def ingest_table(summary: IngestSummary, db: str) -> Table:
-    table = Table(title=f"Ingested into {db}", show_header=False, title_justify="left")
+    table = Table(title=plain(f"Ingested into {db}"), show_header=False, title_justify="left")
     table.add_column("what")
     table.add_column("count", justify="right")
     rate = summary.read / summary.seconds if summary.seconds > 0 else 0.0
@@ -84,19 +86,20 @@ def ingest_table(summary: IngestSummary, db: str) -> Table:
 
 
 def search_table(hits: list[SearchHit], query: str) -> Table:
-    table = Table(title=f"{len(hits)} statement(s) for {query!r}", title_justify="left", show_lines=True)
+    title = plain(f"{len(hits)} statement(s) for {query!r}")
+    table = Table(title=title, title_justify="left", show_lines=True)
     for column in ("date", "speaker", "statement", "source", "#"):
         table.add_column(column, overflow="fold")
     for hit in hits:
         snippet = Text()
         for fragment, highlighted in hit.snippet:
-            snippet.append(fragment, style="bold yellow" if highlighted else None)
+            snippet.append(printable(fragment), style="bold yellow" if highlighted else None)
         table.add_row(
-            Text((hit.published or "")[:10]),
-            Text(_speaker(hit.speaker, hit.role)),
+            plain((hit.published or "")[:10]),
+            plain(_speaker(hit.speaker, hit.role)),
             snippet,
-            Text(hit.site or hit.url or hit.title or f"article {hit.article_id}"),
-            Text(str(hit.appearances)),
+            plain(hit.site or hit.url or hit.title or f"article {hit.article_id}"),
+            plain(str(hit.appearances)),
         )
     return table
 
@@ -107,41 +110,41 @@ def people_table(found: list[PersonSummary]) -> Table:
         table.add_column(column, overflow="fold")
     for person in found:
         table.add_row(
-            Text(f"#{person.id}"),
-            Text(person.name),
-            Text(person.type),
-            Text(str(person.statements)),
-            Text(str(person.appearances)),
-            Text("; ".join(person.roles)),
-            Text("; ".join(person.aliases[:5])),
+            plain(f"#{person.id}"),
+            plain(person.name),
+            plain(person.type),
+            plain(str(person.statements)),
+            plain(str(person.appearances)),
+            plain("; ".join(person.roles)),
+            plain("; ".join(person.aliases[:5])),
         )
     return table
 
 
 def person_view(record: PersonRecord) -> Group:
-    heading = Text(f"{record.name} (#{record.id}, {record.type})", style="bold")
+    heading = Text(printable(f"{record.name} (#{record.id}, {record.type})"), style="bold")
     if record.aliases:
-        heading.append(f"\nalso known as: {'; '.join(record.aliases)}", style="dim")
+        heading.append(f"\nalso known as: {printable('; '.join(record.aliases))}", style="dim")
     roles = Table(title="Roles", title_justify="left")
     for column in ("role", "first seen", "last seen", "mentions"):
         roles.add_column(column)
     for role in record.roles:
-        roles.add_row(Text(role.role), role.first_seen, role.last_seen, str(role.mentions))
+        roles.add_row(plain(role.role), plain(role.first_seen), plain(role.last_seen), str(role.mentions))
     outlets = Table(title="Outlets", title_justify="left")
     outlets.add_column("site")
     outlets.add_column("appearances", justify="right")
     for outlet in record.outlets:
-        outlets.add_row(Text(outlet.site), str(outlet.appearances))
+        outlets.add_row(plain(outlet.site), str(outlet.appearances))
     said = Table(title=f"Statements ({len(record.statements)})", title_justify="left", show_lines=True)
     for column in ("date", "kind", "statement", "source", "#"):
         said.add_column(column, overflow="fold")
     for statement in record.statements:
         said.add_row(
-            Text((statement.published or "")[:10]),
-            Text(statement.kind),
-            Text(_clip(statement.text)),
-            Text(statement.site or statement.url or statement.title or ""),
-            Text(str(statement.appearances)),
+            plain((statement.published or "")[:10]),
+            plain(statement.kind),
+            plain(_clip(statement.text)),
+            plain(statement.site or statement.url or statement.title or ""),
+            plain(str(statement.appearances)),
         )
     return Group(heading, roles, outlets, said)
 

@@ -2,18 +2,35 @@
 
 from __future__ import annotations
 
+import re
 import sqlite3
 
 from onrecord.store.names import name_key, parse_name
 from onrecord.store.sqlite import StoreError
 
+LARGEST_ID = 2**63 - 1
+"""The largest integer SQLite stores: no id is larger, and no limit or offset needs to be."""
+_ID = re.compile(r"#?\s*([0-9]+)")
+
+
+def parse_id(text: str) -> int | None:
+    """The id `text` gives ("#12", "12"), 0 for one too large to exist, None when `text` is no id."""
+    found = _ID.fullmatch(text.strip())
+    if found is None:
+        return None
+    digits = found.group(1).lstrip("0") or "0"
+    if len(digits) > len(str(LARGEST_ID)):  # before int(): a thousand digits would be slow or refused
+        return 0
+    number = int(digits)
+    return number if number <= LARGEST_ID else 0
+
 
 def speaker_ids(conn: sqlite3.Connection, text: str) -> list[int]:
     """Every speaker `text` may mean: an id, else the speakers with that exact name or alias (ignoring
     case, accents and titles), else those whose name contains it. Most statements first."""
-    stripped = text.strip().removeprefix("#")
-    if stripped.isdigit():
-        row = conn.execute("SELECT id FROM speakers WHERE id = ?", (int(stripped),)).fetchone()
+    number = parse_id(text)
+    if number is not None:
+        row = conn.execute("SELECT id FROM speakers WHERE id = ?", (number,)).fetchone()
         return [int(row[0])] if row else []
     keys = {name_key(text)}
     parsed = parse_name(text, person=True)

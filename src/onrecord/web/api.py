@@ -7,6 +7,7 @@ from __future__ import annotations
 import hmac
 import re
 import sqlite3
+from datetime import date
 from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Depends, Query, Request
@@ -19,7 +20,7 @@ from onrecord.queries import PersonSummary, SearchHit
 from onrecord.store import StoreError
 from onrecord.web import data
 from onrecord.web.data import Page, PersonPage
-from onrecord.web.db import Database
+from onrecord.web.db import Database, without_path
 from onrecord.web.errors import ERROR_RESPONSES, ErrorBody, WebError
 from onrecord.web.lookups import ArticleRecord, StatementRecord
 from onrecord.web.params import (
@@ -152,6 +153,7 @@ async def api_ingest(
     _check_token(credentials, settings.token if settings.allow_ingest else None)
     media_type = _media_type(request.headers.get("content-type", ""))
     body = await _read_body(request, settings.max_upload)
+    _check_date(published, "published")
     metadata = Metadata(url=url, title=title, published=published, site=site)
     try:
         posted = await run_in_threadpool(post_article, settings.db.path, body, media_type, metadata)
@@ -159,9 +161,21 @@ async def api_ingest(
         status = 415 if rejected.reason == "binary" else 422
         raise WebError(status, rejected.reason, rejected.message, field="body") from rejected
     except (StoreError, sqlite3.Error) as error:
-        raise WebError(503, "database_unavailable", f"The article could not be stored ({error}).") from error
+        reason = without_path(str(error), settings.db.path)
+        raise WebError(503, "database_unavailable", f"The article could not be stored ({reason}).") from error
     result = Ingested(**posted.__dict__, article=f"/api/articles/{posted.article_id}")
     return JSONResponse(result.model_dump(), status_code=200 if posted.outcome == "duplicate" else 201)
+
+
+def _check_date(value: str | None, field: str) -> None:
+    """422 for a date of the right shape that is not in the calendar (2024-02-30)."""
+    if value is None:
+        return
+    try:
+        date.fromisoformat(value)
+    except ValueError:
+        message = f"{field}: {value} is not a date in the calendar (YYYY-MM-DD)."
+        raise WebError(422, "invalid", message, field=field) from None
 
 
 def _check_token(credentials: HTTPAuthorizationCredentials | None, token: str | None) -> None:

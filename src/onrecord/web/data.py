@@ -63,7 +63,8 @@ def search(db: Database, filters: Filters, limit: int, offset: int) -> Page[Sear
     if not match_expression(filters.q):
         return Page[SearchHit](items=[], limit=limit, offset=offset, next_offset=None)
     try:
-        hits = db.query(
+        hits = db.cached(
+            ("search", filters, limit, offset),
             queries.search,
             filters.q,
             filters.speaker,

@@ -108,6 +108,7 @@ def install_handlers(app: FastAPI) -> None:
 
     async def on_unavailable(request: Request, exc: Exception) -> Response:
         code = "database_locked" if getattr(exc, "locked", False) else "database_unavailable"
+        log.warning("%s: %s", request.app.state.db.path, exc)  # the file is named in the log only
         return error_response(request, WebError(503, code, str(exc), headers={"Retry-After": "5"}))
 
     async def on_not_found(request: Request, exc: Exception) -> Response:

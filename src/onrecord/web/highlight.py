@@ -32,6 +32,13 @@ class Piece:
     anchor: bool
 
 
+def bdi(value: object) -> Markup:
+    """`value` escaped inside `<bdi>`: a right-to-left name cannot reorder the text around it."""
+    if value is None or value == "":
+        return Markup("")
+    return Markup("<bdi>%s</bdi>") % value
+
+
 def speaker_colours(statements: Sequence[ArticleStatement]) -> dict[str, int]:
     """A colour index per speaker, in order of first appearance ("?" is the unknown speaker)."""
     colours: dict[str, int] = {}

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Annotated, Any
 from urllib.parse import urlencode
 
@@ -28,6 +29,8 @@ from onrecord.web.params import (
 )
 
 router = APIRouter(include_in_schema=False, default_response_class=HTMLResponse)
+MAX_CACHED_PAGE = 200_000
+"""Pages up to this many bytes are kept rendered until the store changes (a long article is not)."""
 
 
 def database(request: Request) -> Database:
@@ -43,9 +46,24 @@ def render(request: Request, template: str, **context: Any) -> HTMLResponse:
     return response
 
 
+def cached_page(request: Request, db: Database, build: Callable[[], HTMLResponse]) -> HTMLResponse:
+    """The page `build` renders, kept (if small) for this address until the store changes: a page asked
+    for again costs no query and no rendering."""
+    built: list[HTMLResponse] = []
+
+    def rendered() -> bytes | None:
+        built.append(build())
+        return bytes(built[0].body) if len(built[0].body) <= MAX_CACHED_PAGE else None
+
+    body = db.remember(("page", request.url.path, request.url.query), rendered)
+    if built:
+        return built[0]
+    return build() if body is None else HTMLResponse(body)
+
+
 @router.get("/")
 def home_page(request: Request, db: Db) -> HTMLResponse:
-    return render(request, "home.html", home=data.home(db), title=None)
+    return cached_page(request, db, lambda: render(request, "home.html", home=data.home(db), title=None))
 
 
 @router.get("/search")
@@ -61,70 +79,86 @@ def search_page(
     offset: Offset = 0,
 ) -> HTMLResponse:
     wanted = filters(q, speaker, site, since, until)
-    results = data.search(db, wanted, limit, offset) if wanted.q else None
-    query = {k: v for k, v in vars(wanted).items() if v} | {"limit": limit}
-    return render(
-        request,
-        "search.html",
-        title=f"“{wanted.q}”" if wanted.q else "Search",
-        filters=wanted,
-        results=results,
-        pages=_pages("/search", query, results.offset if results else 0, results, limit),
-    )
+
+    def build() -> HTMLResponse:
+        results = data.search(db, wanted, limit, offset) if wanted.q else None
+        query = {k: v for k, v in vars(wanted).items() if v} | {"limit": limit}
+        return render(
+            request,
+            "search.html",
+            title=f"“{wanted.q}”" if wanted.q else "Search",
+            filters=wanted,
+            results=results,
+            pages=_pages("/search", query, results.offset if results else 0, results, limit),
+        )
+
+    return cached_page(request, db, build)
 
 
 @router.get("/people")
 def people_page(
     request: Request, db: Db, q: NameFilter = None, limit: Limit = 50, offset: Offset = 0
 ) -> HTMLResponse:
-    found = data.people(db, q, limit, offset)
-    query: dict[str, Any] = {"q": q, "limit": limit} if q else {"limit": limit}
-    return render(
-        request,
-        "people.html",
-        title="People",
-        q=q or "",
-        page=found,
-        pages=_pages("/people", query, offset, found, limit),
-    )
+    def build() -> HTMLResponse:
+        found = data.people(db, q, limit, offset)
+        query: dict[str, Any] = {"q": q, "limit": limit} if q else {"limit": limit}
+        return render(
+            request,
+            "people.html",
+            title="People",
+            q=q or "",
+            page=found,
+            pages=_pages("/people", query, offset, found, limit),
+        )
+
+    return cached_page(request, db, build)
 
 
 @router.get("/people/{person_id}")
 def person_page(
     request: Request, db: Db, person_id: PersonId, limit: Limit = 50, offset: Offset = 0
 ) -> HTMLResponse:
-    page = data.person(db, person_id, limit, offset)
-    view = page.person
-    peak = max((outlet.appearances for outlet in view.outlets), default=0)
-    return render(
-        request,
-        "person.html",
-        title=view.name,
-        page=page,
-        person=view,
-        chart=timeline_chart(view.timeline),
-        outlet_peak=peak,
-        pages=_pages(f"/people/{person_id}", {"limit": limit}, offset, page, limit),
-    )
+    def build() -> HTMLResponse:
+        page = data.person(db, person_id, limit, offset)
+        view = page.person
+        peak = max((outlet.appearances for outlet in view.outlets), default=0)
+        return render(
+            request,
+            "person.html",
+            title=view.name,
+            page=page,
+            person=view,
+            chart=timeline_chart(view.timeline),
+            outlet_peak=peak,
+            pages=_pages(f"/people/{person_id}", {"limit": limit}, offset, page, limit),
+        )
+
+    return cached_page(request, db, build)
 
 
 @router.get("/articles/{article_id}")
 def article_page(request: Request, db: Db, article_id: ArticleId) -> HTMLResponse:
-    record = data.article(db, article_id)
-    return render(
-        request,
-        "article.html",
-        title=record.title or f"Article {record.id}",
-        article=record,
-        body=marked_text(record.text, record.statements),
-        legend=legend(record.statements),
-    )
+    def build() -> HTMLResponse:
+        record = data.article(db, article_id)
+        return render(
+            request,
+            "article.html",
+            title=record.title or f"Article {record.id}",
+            article=record,
+            body=marked_text(record.text, record.statements),
+            legend=legend(record.statements),
+        )
+
+    return cached_page(request, db, build)
 
 
 @router.get("/statements/{statement_id}")
 def statement_page(request: Request, db: Db, statement_id: StatementId) -> HTMLResponse:
-    record = data.statement(db, statement_id)
-    return render(request, "statement.html", title=f"Statement {record.id}", statement=record)
+    def build() -> HTMLResponse:
+        record = data.statement(db, statement_id)
+        return render(request, "statement.html", title=f"Statement {record.id}", statement=record)
+
+    return cached_page(request, db, build)
 
 
 def _pages(path: str, query: dict[str, Any], offset: int, page: Any, limit: int) -> dict[str, str | None]:

@@ -6,13 +6,14 @@ from typing import Annotated
 
 from fastapi import Path, Query
 
+from onrecord.store.lookup import LARGEST_ID
 from onrecord.web.data import Filters
 
 MAX_QUERY = 500
 MAX_NAME = 200
 MAX_LIMIT = 100
 MAX_OFFSET = 10_000
-MAX_ID = 2**63 - 1
+MAX_ID = LARGEST_ID
 DATE = r"^(\d{4}(-(0[1-9]|1[0-2])(-(0[1-9]|[12]\d|3[01]))?)?)?$"
 
 Words = Annotated[
