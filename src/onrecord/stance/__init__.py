@@ -1,0 +1,1 @@
+"""Stance toward a proposition: the sentence encoder, the stance classifier and (elsewhere) retrieval."""
