@@ -15,7 +15,7 @@ PORT ?= 8000
 SAMPLE_DB ?= out/samples.db
 PIP := $(BIN)/python -m pip --quiet
 
-.PHONY: help install browser run test lint eval train bench bench-search bench-ingest bench-web bench-html clean
+.PHONY: help install browser run test lint eval train train-stance bench bench-search bench-ingest bench-web bench-html clean
 
 help:
 	@echo "make run     set up .venv, extract the statements in samples/, store them and serve them on :$(PORT)"
@@ -23,6 +23,7 @@ help:
 	@echo "make lint    ruff check, ruff format --check and mypy"
 	@echo "make eval    score the extractor on $(POLNEAR_DEV) (needs $(SHARED))"
 	@echo "make train   rebuild the attribution tagger from $(SHARED)/polnear on the CPU (about 30 min)"
+	@echo "make train-stance  rebuild the stance classifier from $(SHARED)/stance and the repo (a few minutes)"
 	@echo "make bench   extraction speed and peak memory (RUNS=$(RUNS)); also bench-search, bench-ingest,"
 	@echo "             bench-web, bench-html"
 	@echo "make install set up .venv only (done by the targets above when needed)"
@@ -70,6 +71,12 @@ train: install
 	@test -d $(SHARED)/polnear/train || \
 		{ echo "make train: $(SHARED)/polnear/train is absent; training needs PolNeAR." >&2; exit 1; }
 	$(BIN)/python -m onrecord.training.train $(SHARED)/polnear
+
+# Rebuilds src/onrecord/stance/head/ (and its record.json); CPU only, deterministic.
+train-stance: install
+	@test -f $(SHARED)/stance/vast_dev.csv || \
+		{ echo "make train-stance: $(SHARED)/stance/vast_dev.csv is absent; training needs it." >&2; exit 1; }
+	$(BIN)/python -m onrecord.stance.train $(SHARED)
 
 bench: install
 	$(BIN)/python bench/bench_extract.py --runs $(RUNS)
