@@ -282,6 +282,73 @@ def export_command(export_format: queries.ExportFormat, out: str, db: str) -> No
         click.echo(f"Wrote {count} statement(s) to {out}.", err=True)
 
 
+@main.command("stance")
+@click.argument("proposition")
+@_db_option
+@click.option("--speaker", help="Only statements credited to this person (a name, an alias or #id).")
+@click.option("--since", help="Published on or after this date (YYYY, YYYY-MM or YYYY-MM-DD).")
+@click.option("--until", help="Published on or before this date (YYYY, YYYY-MM or YYYY-MM-DD).")
+@click.option("--terms", help='Extra words or phrases to look for, comma-separated: "strikes, long-range".')
+@click.option(
+    "--mark",
+    "marks",
+    multiple=True,
+    metavar="ID=LABEL",
+    help="Your judgement of a statement for this proposition: support, oppose, neutral or irrelevant "
+    "(repeatable; stored, and the model adapts to it).",
+)
+@_json_option
+def stance_command(
+    proposition: str,
+    db: str,
+    speaker: str | None,
+    since: str | None,
+    until: str | None,
+    terms: str | None,
+    marks: tuple[str, ...],
+    as_json: bool,
+) -> None:
+    """Where each speaker stands on PROPOSITION, month by month, and who shifted (with the evidence)."""
+    from onrecord.stance.records import StanceError, StanceInputError
+    from onrecord.stance.report import stance
+    from onrecord.stance.tables import BuildProgress, report_view
+
+    console = Console(stderr=True, highlight=False)
+    try:
+        with BuildProgress(console) as progress:
+            report = stance(
+                db,
+                proposition,
+                speaker=speaker,
+                since=since,
+                until=until,
+                terms=terms,
+                marks=_marks(marks),
+                progress=progress.update,
+            )
+    except StanceInputError as error:
+        _fail(str(error), EXIT_USAGE)
+    except (StanceError, StoreError) as error:
+        _fail(str(error))
+    if not report.statements:
+        click.echo(f"onrecord: no statement in {db} is relevant to {report.proposition!r}.", err=True)
+    _print(report.to_json() if as_json else report_view(report), as_json)
+
+
+EXIT_USAGE = 2
+
+
+def _marks(given: tuple[str, ...]) -> dict[int, str]:
+    """`ID=LABEL` pairs as a dict; one sentence (exit 2) for anything else."""
+    marks: dict[int, str] = {}
+    for item in given:
+        number, _, label = item.partition("=")
+        if not number.strip().lstrip("#").isdigit() or not label.strip():
+            _fail(f"--mark {item!r} is not STATEMENT_ID=LABEL (e.g. --mark 12=oppose).", EXIT_USAGE)
+        marks[int(number.strip().lstrip("#"))] = label.strip().lower()
+    return marks
+
+
 # ---------------------------------------------------------------------------------------------------------
 # Evaluation commands: another engineer adds the evaluation command group here
 # (registered on `main` with main.add_command(...)). Keep this block last.

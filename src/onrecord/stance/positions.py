@@ -1,8 +1,9 @@
 """Positions and shifts from statements with a stance: pure functions, no store.
 
-A position is a speaker's stance in one month from the statements counted there (confident, dated, not a
-description of an earlier stance): support or oppose when only that side appears, mixed when both do,
-neutral otherwise. First-hand and reported statements make separate positions.
+A position is a speaker's stance in one month (or `UNDATED`) from the statements counted there
+(confident, not a description of an earlier stance the text gives no date for): support or oppose when
+only that side appears, mixed when both do, neutral otherwise. First-hand and reported statements make
+separate positions.
 
 A shift compares a speaker's first-hand positions in time order: a firm position (support or oppose)
 followed later by the opposite one, or by a neutral or mixed one backed by at least `SOFT_SHIFT_MIN`
@@ -19,6 +20,9 @@ from onrecord.stance.records import Position, Shift, SpeakerPosition, StanceStat
 SOFT_SHIFT_MIN = 2
 """Statements a neutral or mixed period needs to count as a shift away from a firm position."""
 
+UNDATED = "undated"
+"""The period of statements whose article has no date (counted in positions, never in shifts)."""
+
 _Key = tuple[int | None, str]
 
 
@@ -26,8 +30,8 @@ def positions(statements: Sequence[StanceStatement]) -> tuple[SpeakerPosition, .
     """Each speaker's position per month (first-hand and reported apart), by speaker then month."""
     groups: dict[tuple[_Key, str, bool], list[StanceStatement]] = defaultdict(list)
     for statement in statements:
-        if statement.counted and statement.speaker and statement.period:
-            key = (_speaker(statement), statement.period, statement.reported)
+        if statement.counted and statement.speaker:
+            key = (_speaker(statement), statement.period or UNDATED, statement.reported)
             groups[key].append(statement)
     found = []
     for (speaker, period, reported), group in groups.items():
@@ -46,7 +50,9 @@ def positions(statements: Sequence[StanceStatement]) -> tuple[SpeakerPosition, .
                 reported=reported,
             )
         )
-    return tuple(sorted(found, key=lambda p: (p.speaker.casefold(), p.reported, p.period)))
+    return tuple(
+        sorted(found, key=lambda p: (p.speaker.casefold(), p.reported, p.period == UNDATED, p.period))
+    )
 
 
 def shifts(statements: Sequence[StanceStatement]) -> tuple[Shift, ...]:

@@ -18,6 +18,11 @@ class StanceError(Exception):
     in a mark, a missing model); one sentence for humans."""
 
 
+class StanceInputError(StanceError):
+    """A stance question asked wrongly (a proposition of one word, a mark of an unknown statement or with
+    an unknown label): the command line's usage error."""
+
+
 @dataclass(frozen=True)
 class StanceStatement:
     """A relevant statement and its stance toward the proposition.
@@ -26,7 +31,7 @@ class StanceStatement:
     about, with `reported` true and `said_by` the outlet or person reporting it). `by`: "model" or
     "person" (a mark). `period`: the month the stance is dated to (the month the text describes, when
     it says so, else the month published); `past`: it describes an earlier stance without a date (left
-    out of positions and shifts). `counted`: in positions (confident enough and dated).
+    out of positions and shifts). `counted`: in positions (confident enough, and not such a description).
     """
 
     statement_id: int

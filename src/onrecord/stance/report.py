@@ -22,7 +22,7 @@ from onrecord.records import Span
 from onrecord.stance import saved, vectors
 from onrecord.stance.context import described_time, report_subject, statement_context, statement_sentence
 from onrecord.stance.positions import positions, shifts
-from onrecord.stance.records import Label, StanceError, StanceReport, StanceStatement
+from onrecord.stance.records import Label, StanceError, StanceInputError, StanceReport, StanceStatement
 from onrecord.stance.retrieval import query_terms, relevant
 from onrecord.stance.saved import Score
 from onrecord.store import StoreError
@@ -64,7 +64,7 @@ def stance(
     """
     text = " ".join(proposition.split())
     if len(re.findall(r"\w+", text)) < MIN_WORDS:
-        raise StanceError(
+        raise StanceInputError(
             f"the proposition {text!r} is too short: write it as a claim, e.g. "
             '"Ukraine should be allowed to strike Russian territory".'
         )
@@ -250,9 +250,7 @@ def _statement(
         relevance=score.relevance if score else 1.0,
         period=period,
         past=described.past,
-        counted=confidence >= ABSTAIN
-        and period is not None
-        and (described.period is not None or not described.past),
+        counted=confidence >= ABSTAIN and (described.period is not None or not described.past),
     )
 
 

@@ -12,7 +12,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
-from onrecord.stance.records import LABELS, Label, Stance, StanceError
+from onrecord.stance.records import LABELS, Label, Stance, StanceInputError
 
 
 @dataclass(frozen=True)
@@ -77,9 +77,11 @@ def check_marks(conn: sqlite3.Connection, marks: Mapping[int, str]) -> dict[int,
     checked: dict[int, Label] = {}
     for statement_id, label in marks.items():
         if label not in LABELS:
-            raise StanceError(f"--mark {statement_id}={label}: the label must be one of {', '.join(LABELS)}.")
+            raise StanceInputError(
+                f"--mark {statement_id}={label}: the label must be one of {', '.join(LABELS)}."
+            )
         if conn.execute("SELECT 1 FROM statements WHERE id = ?", (statement_id,)).fetchone() is None:
-            raise StanceError(f"--mark {statement_id}={label}: no statement has the id {statement_id}.")
+            raise StanceInputError(f"--mark {statement_id}={label}: no statement has the id {statement_id}.")
         checked[statement_id] = label
     return checked
 
