@@ -51,6 +51,7 @@ def stance(
     marks: Mapping[int, str] | None = None,
     progress: vectors.BuildProgress | None = None,
     save: bool = True,
+    score_new: bool = True,
 ) -> StanceReport:
     """Where each speaker in the store at `db_path` stands on `proposition`, and who shifted.
 
@@ -59,7 +60,8 @@ def stance(
     statement id → support/oppose/neutral/irrelevant, a person's judgement, stored and obeyed;
     `progress(done, total)` is called while missing embeddings are built. With `save` (the default) the
     proposition, the marks and the scores are kept in the store; without it nothing is written (the
-    store must then have its embeddings). Raises StanceError (bad proposition, mark or model) or
+    store must then have its embeddings); without `score_new` as well, only a saved proposition's
+    cached scores are read (no model runs). Raises StanceError (bad proposition, mark or model) or
     StoreError.
     """
     text = " ".join(proposition.split())
@@ -72,12 +74,13 @@ def stance(
         _checked_date(since, "since") if since else None,
         _checked_date(until, "until") if until else None,
     )
-    _check_models()
+    if save or score_new:
+        _check_models()
     with connect(db_path) as conn:
         if save:
             scores, marked = _update(conn, text, terms, marks or {}, progress)
         else:
-            scores, marked = _compute(conn, text, terms)
+            scores, marked = _compute(conn, text, terms, score_new)
         listed = _listed(conn, scores, marked)
         wanted = set(speaker_ids(conn, speaker)) if speaker is not None else None
     kept = tuple(s for s in listed if _wanted(s, wanted, *dates))
@@ -125,12 +128,13 @@ def _update(
 
 
 def _compute(
-    conn: sqlite3.Connection, text: str, terms: str | None
+    conn: sqlite3.Connection, text: str, terms: str | None, score_new: bool
 ) -> tuple[dict[int, Score], dict[int, Label]]:
-    """Without writing: the cached scores of a saved proposition and the scores of what is new."""
+    """Without writing: the cached scores of a saved proposition and (with `score_new`) the scores of
+    what is new."""
     from onrecord.stance.model import MODEL_ID
 
-    lacking = vectors.missing(conn)
+    lacking = vectors.missing(conn) if score_new else 0
     if lacking:
         raise StanceError(
             f"{lacking} statement(s) have no embeddings yet; run `onrecord stance` on this store once "
@@ -146,6 +150,8 @@ def _compute(
             saved.marks_of(conn, found.id),
             found.scored_through,
         )
+    if not score_new:
+        return cached, marked
     use_terms = terms if terms is not None else (found.terms if found else None)
     return cached | _score(conn, text, use_terms, after, marked), marked
 
