@@ -66,8 +66,9 @@ def test_the_person_page_lists_positions_on_saved_propositions(
 
 
 def test_a_short_proposition_is_422_and_an_empty_one_a_blank_form(client: TestClient) -> None:
-    response = client.get("/api/stance?p=barrage")
-    assert response.status_code == 422 and response.json()["error"]["field"] == "p"
+    for short in ("barrage", "barrage !"):
+        response = client.get(f"/api/stance?p={quote(short)}")
+        assert response.status_code == 422 and response.json()["error"]["field"] == "p"
     assert client.get("/stance").status_code == 200
 
 

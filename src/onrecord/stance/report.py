@@ -65,7 +65,7 @@ def stance(
     StoreError.
     """
     text = " ".join(proposition.split())
-    if len(re.findall(r"\w+", text)) < MIN_WORDS:
+    if sum(bool(re.search(r"\w", word)) for word in text.split()) < MIN_WORDS:
         raise StanceInputError(
             f"the proposition {text!r} is too short: write it as a claim, e.g. "
             '"Ukraine should be allowed to strike Russian territory".'

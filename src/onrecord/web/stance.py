@@ -13,21 +13,29 @@ from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import HTMLResponse, JSONResponse
 from pydantic import BaseModel, ConfigDict, Field
 
-from onrecord.stance.records import LABELS, StanceError, StanceInputError, StanceReport
+from onrecord.stance.records import Label, StanceError, StanceInputError, StanceReport
 from onrecord.stance.report import stance
 from onrecord.stance.saved import all_propositions
 from onrecord.store import StoreError
 from onrecord.web.api import Credentials, _check_token
 from onrecord.web.db import Database
-from onrecord.web.errors import ERROR_RESPONSES, WebError
+from onrecord.web.errors import ERROR_RESPONSES, ErrorBody, WebError
 from onrecord.web.params import MAX_QUERY, Since, Speaker, Until
 from onrecord.web.stance_chart import stance_chart
 
 api_router = APIRouter(prefix="/api", tags=["stance"])
 page_router = APIRouter(include_in_schema=False, default_response_class=HTMLResponse)
 
+TWO_WORDS = r"[A-Za-z0-9_][^ ]* +[^ ]*[A-Za-z0-9_]"
+"""A proposition has at least two words (the library refuses one word with the same sentence)."""
 Proposition = Annotated[
-    str, Query(min_length=1, max_length=MAX_QUERY, description="The proposition, as a claim of a few words.")
+    str,
+    Query(
+        min_length=3,
+        max_length=MAX_QUERY,
+        pattern=TWO_WORDS,
+        description="The proposition, as a claim of a few words.",
+    ),
 ]
 OptionalProposition = Annotated[
     str, Query(max_length=MAX_QUERY, description="The proposition (empty: none).")
@@ -90,8 +98,8 @@ class StanceBody(BaseModel):
 class MarkBody(BaseModel):
     """A person's judgement of one statement for the proposition `p`."""
 
-    statement_id: int = Field(ge=1, le=2**63 - 1)
-    label: str = Field(description="support, oppose, neutral or irrelevant", max_length=20)
+    statement_id: int = Field(ge=1, le=2**53)
+    label: Label
 
 
 def database(request: Request) -> Database:
@@ -131,8 +139,9 @@ def api_stance(
 
 
 _MARK_RESPONSES: dict[int | str, dict[str, Any]] = {
-    401: {"description": "No bearer token, or the wrong one"},
-    403: {"description": "Marking is not enabled on this server (--allow-ingest)"},
+    400: {"model": ErrorBody, "description": "The body is not JSON"},
+    401: {"model": ErrorBody, "description": "No bearer token, or the wrong one"},
+    403: {"model": ErrorBody, "description": "Marking is not enabled on this server (--allow-ingest)"},
     **ERROR_RESPONSES,
 }
 
@@ -145,8 +154,6 @@ async def api_mark(
     model, which adapts to it); the report after it. Needs `--allow-ingest` and the bearer token."""
     settings = request.app.state
     _check_token(credentials, settings.token if settings.allow_ingest else None)
-    if mark.label not in LABELS:
-        raise WebError(422, "invalid", f"The label must be one of {', '.join(LABELS)}.", field="label")
     try:
         done = await run_in_threadpool(stance, settings.db.path, p, marks={mark.statement_id: mark.label})
     except StanceInputError as error:
