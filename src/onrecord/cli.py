@@ -147,18 +147,36 @@ def _print(renderable: object, as_json: bool) -> None:
     is_flag=True,
     help="Faster: rules only (no attribution tagger, no statistical NER), trafilatura without fallbacks.",
 )
-def ingest_command(paths: tuple[str, ...], db: str, workers: int | None, fast: bool) -> None:
+@click.option(
+    "--embeddings/--no-embeddings",
+    default=None,
+    help="Compute each statement's embedding for `onrecord stance` (default: yes, except with --fast; "
+    "the first `onrecord stance` builds those missing).",
+)
+def ingest_command(
+    paths: tuple[str, ...], db: str, workers: int | None, fast: bool, embeddings: bool | None
+) -> None:
     """Ingest PATH... (files, directories, WARC, JSON Lines, feeds, URLs) into the store."""
     described = _announce_mode(fast, quiet=True)
     console = Console(stderr=True, highlight=False)
     try:
         with IngestProgress(console) as progress:
-            summary = ingest(paths, db, workers, progress=progress.update, on_skip=progress.skip, fast=fast)
+            summary = ingest(
+                paths,
+                db,
+                workers,
+                progress=progress.update,
+                on_skip=progress.skip,
+                fast=fast,
+                embed=embeddings,
+            )
     except (StoreError, IngestError) as error:
         _fail(str(error))
     except KeyboardInterrupt:
         _fail("interrupted; everything committed is kept, and a rerun resumes.", EXIT_INTERRUPTED)
     Console(highlight=False).print(ingest_table(summary, db))
+    for note in summary.notes:
+        click.echo(f"onrecord: {note}", err=True)
     click.echo(described, err=True)
     sys.exit(EXIT_SKIPPED if summary.skipped_total else EXIT_OK)
 

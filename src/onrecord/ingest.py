@@ -130,6 +130,7 @@ def ingest(
     on_skip: Callable[[Skip], None] | None = None,
     commit_every: int = COMMIT_EVERY,
     fast: bool = False,
+    embed: bool | None = None,
 ) -> IngestSummary:
     """Read, clean, extract and store every document in `paths` into the store at `db_path`.
 
@@ -138,7 +139,8 @@ def ingest(
     `commit_every`: results written between commits (there is also one every `COMMIT_SECONDS`).
     `fast`: extract without the statistical NER (see `onrecord.extract`), and without embeddings (the
     first `onrecord stance` builds them); otherwise each new statement's embedding is computed with it,
-    unless the encoder cannot load (a note in the summary says so).
+    unless the encoder cannot load (a note in the summary says so). `embed` overrides: False never
+    computes them, True computes them in fast mode too.
     Raises StoreError when `db_path` is not a usable store, IngestError when a worker process dies.
     """
     try:
@@ -147,7 +149,7 @@ def ingest(
         raise IngestError(str(error)) from error
     conn = open_store(db_path)
     counts = _Counts()
-    embed = not fast and _encoder_ready(counts)
+    embed = (not fast if embed is None else embed) and _encoder_ready(counts)
     writer = _Writer(conn, counts, progress or (lambda summary: None), on_skip or (lambda skip: None))
     writer.commit_every = max(1, commit_every)
     if _worker_count(workers) <= 0:
