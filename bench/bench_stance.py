@@ -5,9 +5,9 @@ The store is bench_search's generator (invented words, 5 statements an article, 
 three years) plus `RELEVANT` English statements about the propositions, each in its own article. Every
 statement gets an embedding by the real encoder: the English ones their own, the invented ones one of
 `POOL` embeddings of invented statements (their first 16 words; encoding 100,000 texts would take the
-benchmark hours on a shared CPU, and the query reads every vector either way). The asking runs in a child process pinned to one core:
-for each of three propositions, `onrecord.stance` once new (retrieval, the classifier, the cache written)
-and once repeated; medians are reported.
+benchmark hours on a shared CPU, and the query reads every vector either way). The asking runs in a
+child process pinned to one core: for each of three propositions, `onrecord.stance` once new (retrieval,
+the classifier, the cache written) and once repeated; medians are reported.
 
     .venv/bin/python bench/bench_stance.py [--statements 100000] [--db FILE] [--json]
 """
