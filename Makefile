@@ -15,7 +15,7 @@ PORT ?= 8000
 SAMPLE_DB ?= out/samples.db
 PIP := $(BIN)/python -m pip --quiet
 
-.PHONY: help install browser run test lint eval train train-stance bench bench-search bench-ingest bench-web bench-html clean
+.PHONY: help install browser run test lint eval train train-stance bench bench-search bench-ingest bench-web bench-html bench-stance clean
 
 help:
 	@echo "make run     set up .venv, extract the statements in samples/, store them and serve them on :$(PORT)"
@@ -25,7 +25,7 @@ help:
 	@echo "make train   rebuild the attribution tagger from $(SHARED)/polnear on the CPU (about 30 min)"
 	@echo "make train-stance  rebuild the stance classifier from $(SHARED)/stance and the repo (a few minutes)"
 	@echo "make bench   extraction speed and peak memory (RUNS=$(RUNS)); also bench-search, bench-ingest,"
-	@echo "             bench-web, bench-html"
+	@echo "             bench-web, bench-html, bench-stance"
 	@echo "make install set up .venv only (done by the targets above when needed)"
 	@echo "make clean   remove .venv, caches and build output"
 
@@ -89,6 +89,10 @@ bench-ingest: install
 
 bench-web: install
 	$(BIN)/python bench/bench_web.py
+
+bench-stance: install
+	$(BIN)/python bench/bench_stance.py
+	$(BIN)/python bench/bench_ingest.py --embedding-overhead --runs 3
 
 bench-html: install
 	$(BIN)/python bench/bench_html_quality.py
