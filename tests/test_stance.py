@@ -196,10 +196,17 @@ def test_a_read_only_question_needs_the_embeddings_and_writes_nothing(tmp_path: 
         ask(path, save=False)
 
 
-@pytest.mark.parametrize("proposition", ["", "   ", "barrage", "!!"])
+@pytest.mark.parametrize("proposition", ["", "   ", "barrage", "!!", "barrage !"])
 def test_a_proposition_of_one_word_is_refused(built: tuple[Path, dict[str, int]], proposition: str) -> None:
     with pytest.raises(StanceInputError, match="too short"):
         onrecord.stance(built[0], proposition)
+
+
+def test_a_huge_proposition_or_term_list_is_bounded(built: tuple[Path, dict[str, int]]) -> None:
+    with pytest.raises(StanceInputError, match="keep it under 500"):
+        onrecord.stance(built[0], "barrage " * 100)
+    terms = ", ".join(f"word{n}" for n in range(5_000))
+    assert onrecord.stance(built[0], stance_store.PROPOSITION, terms=terms, save=False).statements
 
 
 # ---------------------------------------------------------------------------------------------------------

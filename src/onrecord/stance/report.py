@@ -34,6 +34,8 @@ if TYPE_CHECKING:
 ABSTAIN = 0.5
 """Below this confidence a statement is listed with its stance but not counted in positions or shifts."""
 MIN_WORDS = 2
+MAX_CHARS = 500
+"""The longest proposition (the web form's limit too)."""
 REPORTED_FROM = ("media", "organization", "unknown")
 """Speakers whose statements about a named person are second-hand reports of that person's stance."""
 PERSON_REPORT_WINDOW = 40
@@ -69,6 +71,10 @@ def stance(
         raise StanceInputError(
             f"the proposition {text!r} is too short: write it as a claim, e.g. "
             '"Ukraine should be allowed to strike Russian territory".'
+        )
+    if len(text) > MAX_CHARS:
+        raise StanceInputError(
+            f"the proposition is {len(text):,} characters long; keep it under {MAX_CHARS}."
         )
     dates = (
         _checked_date(since, "since") if since else None,

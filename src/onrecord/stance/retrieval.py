@@ -27,6 +27,8 @@ LEXICAL_HALF = 8.0
 THRESHOLD = 0.36
 """Relevance at or above which a statement is relevant (chosen on the seed article and the team's
 stance store; see tests/test_stance.py)."""
+MAX_TERMS = 40
+"""At most this many words and terms are looked for (bounds the FTS5 query whatever `--terms` holds)."""
 PREFIX_FROM = 6
 """Words this long or longer match by their first `PREFIX_FROM - 1` letters (weapons → weapon*)."""
 
@@ -44,7 +46,7 @@ def query_terms(proposition: str, terms: str | None) -> list[str]:
     (a term of several words is a phrase)."""
     words = [w for w in re.findall(r"\w+", proposition.casefold()) if w not in _STOP and len(w) > 2]
     extra = [" ".join(re.findall(r"\w+", t.casefold())) for t in (terms or "").split(",")]
-    return list(dict.fromkeys([*words, *(t for t in extra if t)]))
+    return list(dict.fromkeys([*words, *(t for t in extra if t)]))[:MAX_TERMS]
 
 
 def match_any(terms: Sequence[str]) -> str:
