@@ -137,8 +137,11 @@ def main() -> None:
         action="store_true",
         help="Time ingest with and without statement embeddings, runs interleaved; print the ratio.",
     )
+    parser.add_argument("--pages", type=int, default=None, help="Only this many pages, spread evenly.")
     args = parser.parse_args()
     found = pages()
+    if args.pages and 0 < args.pages < len(found):
+        found = found[:: len(found) // args.pages][: args.pages]
     if not found:
         sys.exit(f"bench: no pages under {NEWS_HTML}; this benchmark needs ../shared/news-html.")
     if args.embedding_overhead:
