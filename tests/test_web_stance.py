@@ -122,3 +122,18 @@ def test_marking_needs_allow_ingest_and_the_token(
 
 def _bearer(token: str = TOKEN) -> dict[str, str]:
     return {"Authorization": f"Bearer {token}"}
+
+
+def test_a_posted_article_gets_its_embeddings(tmp_path: Path) -> None:
+    path = tmp_path / "posted.db"
+    client = TestClient(create_app(path, allow_ingest=True, token=TOKEN))
+    body = '"The tidal barrage across the estuary must be built this year," said Clara Voss on Monday.\n'
+    headers = {**_bearer(), "Content-Type": "text/plain"}
+    assert client.post("/api/articles", content=body.encode(), headers=headers).status_code == 201
+    with contextlib.closing(open_store(str(path))) as conn:
+        assert conn.execute("SELECT count(*) FROM statement_embeddings").fetchone()[0] >= 1
+        assert (
+            conn.execute("SELECT count(*) FROM statements").fetchone()[0]
+            == conn.execute("SELECT count(*) FROM statement_embeddings").fetchone()[0]
+        )
+    assert client.get(f"/api/stance?p={P}").status_code == 200

@@ -52,6 +52,15 @@ def embed_statements(text: str, statements: Sequence[Statement]) -> tuple[bytes,
     return tuple(pack(row) for row in encode(contexts))
 
 
+def embeddings_if_possible(text: str, statements: Sequence[Statement]) -> tuple[tuple[bytes, ...], str]:
+    """The statements' vectors and the encoder's id, or nothing when the encoder cannot load (the first
+    `onrecord stance` builds them then)."""
+    try:
+        return embed_statements(text, statements), encoder_id()
+    except Exception:  # a missing or corrupt encoder: the statements are stored without vectors
+        return (), ""
+
+
 def store_vector(conn: sqlite3.Connection, statement_id: int, vector: bytes) -> None:
     conn.execute(
         "INSERT OR REPLACE INTO statement_embeddings (statement_id, encoder, vector) VALUES (?, ?, ?)",
