@@ -52,7 +52,7 @@ def test_news_set_rows_are_well_formed() -> None:
         assert row["doc"].endswith(".txt") and "/" not in row["doc"]
 
 
-def test_news_set_has_every_label_for_most_propositions_and_some_reported_rows() -> None:
+def test_news_set_has_every_stance_for_each_proposition_and_reported_and_irrelevant_rows() -> None:
     labels = Counter((r["proposition_id"], r["label"]) for r in NEWS_ROWS)
     full = [p["id"] for p in PROPOSITIONS if all(labels[p["id"], label] for label in STANCES)]
     assert len(full) == len(PROPOSITIONS)
