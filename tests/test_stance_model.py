@@ -137,7 +137,7 @@ CLEAR = [
         "The city should build a new tram line",
         premise("We will fight this tram line every step of the way; it is a waste of money.", "Ann Cole"),
         "oppose",
-        marks=pytest.mark.xfail(strict=True, reason="'fight' and 'waste' are no stance words; read as support"),
+        marks=pytest.mark.xfail(strict=True, reason="no stance word in it: read as support"),
     ),
     (
         "The city should build a new tram line",
