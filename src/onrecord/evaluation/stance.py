@@ -114,7 +114,8 @@ def _vast_scores(path: Path) -> Scores:
     by_topic: dict[str, list[datasets.Example]] = {}
     for example in datasets.vast(path, held_out=True):
         by_topic.setdefault(example.proposition, []).append(example)
-    gold, predicted = [], []
+    gold: list[str] = []
+    predicted: list[str] = []
     for topic, rows in by_topic.items():
         gold.extend(e.label for e in rows)
         predicted.extend(j.stance for j in judge(topic, [e.premise for e in rows]))

@@ -89,8 +89,8 @@ def load_head(folder: Path) -> Head:
         raise ModelError(f"The stance model file {path} is missing or corrupt; {REBUILD}.")
     try:
         with np.load(path, allow_pickle=False) as data:
-            arrays = [data[name] for name in ("weights", "bias", "mean", "scale")]
-            head = Head(*arrays, temperature=float(data["temperature"].ravel()[0]))
+            temperature = float(data["temperature"].ravel()[0])
+            head = Head(data["weights"], data["bias"], data["mean"], data["scale"], temperature)
     except (OSError, ValueError, KeyError) as error:
         raise ModelError(f"The stance model file {path} cannot be read; {REBUILD}.") from error
     if head.weights.shape != (FEATURES, len(LABELS)):
