@@ -23,7 +23,7 @@ help:
 	@echo "make lint    ruff check, ruff format --check and mypy"
 	@echo "make eval    score the extractor on $(POLNEAR_DEV) (needs $(SHARED))"
 	@echo "make train   rebuild the attribution tagger from $(SHARED)/polnear on the CPU (about 30 min)"
-	@echo "make train-stance  rebuild the stance classifier from $(SHARED)/stance and the repo (a few minutes)"
+	@echo "make train-stance  rebuild the stance classifier from $(SHARED)/stance, $(SHARED)/polnear and the repo (~2 min)"
 	@echo "make bench   extraction speed and peak memory (RUNS=$(RUNS)); also bench-search, bench-ingest,"
 	@echo "             bench-web, bench-html, bench-stance"
 	@echo "make install set up .venv only (done by the targets above when needed)"
@@ -74,8 +74,8 @@ train: install
 
 # Rebuilds src/onrecord/stance/head/ (and its record.json); CPU only, deterministic.
 train-stance: install
-	@test -f $(SHARED)/stance/vast_dev.csv || \
-		{ echo "make train-stance: $(SHARED)/stance/vast_dev.csv is absent; training needs it." >&2; exit 1; }
+	@test -f $(SHARED)/stance/vast_dev.csv -a -d $(SHARED)/polnear || \
+		{ echo "make train-stance: $(SHARED)/stance/vast_dev.csv or $(SHARED)/polnear is absent; training needs both." >&2; exit 1; }
 	$(BIN)/python -m onrecord.stance.train $(SHARED)
 
 bench: install

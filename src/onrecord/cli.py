@@ -396,6 +396,29 @@ def eval_polnear(split_dir: Path, as_json: bool, fast: bool) -> None:
         Console().print(polnear.render_table(scores))
 
 
+@evaluate_group.command(name="stance")
+@click.option(
+    "--shared",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=Path("../shared"),
+    show_default=True,
+    help="The folder holding stance/vast_dev.csv and polnear/.",
+)
+@click.option("--json", "as_json", is_flag=True, help="Print the scores as one JSON object.")
+def eval_stance(shared: Path, as_json: bool) -> None:
+    """Score the stance classifier: VAST dev's held-out topics and the team's news set."""
+    from onrecord.evaluation import stance  # imported here: loads the sentence encoder
+
+    try:
+        scores = stance.evaluate(shared)
+    except (stance.StanceEvalError, ModelError) as error:
+        _fail(str(error))
+    if as_json:
+        click.echo(json.dumps(stance.scores_to_dict(scores), indent=2))
+    else:
+        Console().print(stance.render_table(scores))
+
+
 # ---------------------------------------------------------------------------------------------------------
 # The newsroom view: `serve` runs the web pages and JSON API over a store (onrecord.web).
 # ---------------------------------------------------------------------------------------------------------

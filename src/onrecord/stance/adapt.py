@@ -1,18 +1,19 @@
 """Adapting the classifier to one proposition from a person's marks.
 
-The model's logits are kept as an offset; on top, a per-proposition bias and a linear map of the premise's
-embedding are fitted to the marks (multinomial logistic loss, L2-penalised towards no change). A few marks
-move the prior and pull premises that read like a marked one towards its label.
+A speaker's stance on one proposition rarely changes from one statement to the next, so a mark teaches
+most about the same speaker's other statements: each unmarked premise's logits move towards the mean of
+its speaker's marks by `SPEAKER_WEIGHT`. Chosen on the team's news set (ten marks per proposition, the
+rest scored, head cross-validated by proposition): macro-F1 0.48 -> 0.56. Tried and dropped (they scored
+lower): a per-proposition bias, a linear map of the embedding fitted to the marks, nearest marked premises.
 """
 
 from __future__ import annotations
 
-import numpy as np
-from scipy.optimize import minimize
+from collections.abc import Sequence
 
-BIAS_PENALTY = 0.05
-WEIGHT_PENALTY = 1.0
-MAX_ITERATIONS = 200
+import numpy as np
+
+SPEAKER_WEIGHT = 5.0
 
 
 def softmax(logits: np.ndarray) -> np.ndarray:
@@ -21,27 +22,20 @@ def softmax(logits: np.ndarray) -> np.ndarray:
     return np.asarray(exp / exp.sum(axis=1, keepdims=True))
 
 
-def fit_offsets(
-    base: np.ndarray, embeddings: np.ndarray, labels: np.ndarray
-) -> tuple[np.ndarray, np.ndarray]:
-    """Bias (3,) and weights (dims, 3) that, added to `base` logits, fit the marked rows' `labels`."""
-    classes = base.shape[1]
-    dims = embeddings.shape[1]
-    target = np.eye(classes)[labels]
+def speaker_key(speaker: str | None) -> str:
+    return " ".join((speaker or "").lower().split())
 
-    def loss(flat: np.ndarray) -> tuple[float, np.ndarray]:
-        bias, weights = flat[:classes], flat[classes:].reshape(dims, classes)
-        probs = softmax(base + bias + embeddings @ weights)
-        log_likelihood = float(np.sum(target * np.log(probs + 1e-12)))
-        value = (
-            -log_likelihood + BIAS_PENALTY * float(bias @ bias) + WEIGHT_PENALTY * float(np.sum(weights**2))
-        )
-        residual = probs - target
-        grad_bias = residual.sum(axis=0) + 2 * BIAS_PENALTY * bias
-        grad_weights = embeddings.T @ residual + 2 * WEIGHT_PENALTY * weights
-        return value, np.concatenate([grad_bias, grad_weights.ravel()])
 
-    start = np.zeros(classes + dims * classes)
-    result = minimize(loss, start, jac=True, method="L-BFGS-B", options={"maxiter": MAX_ITERATIONS})
-    flat = np.asarray(result.x)
-    return flat[:classes], flat[classes:].reshape(dims, classes)
+def speaker_offsets(speakers: Sequence[str | None], marks: Sequence[tuple[str | None, int]]) -> np.ndarray:
+    """(n, 3) additions to the logits of premises by `speakers`, from marks (speaker, label index)."""
+    by_speaker: dict[str, np.ndarray] = {}
+    for speaker, label in marks:
+        key = speaker_key(speaker)
+        if key:
+            by_speaker.setdefault(key, np.zeros(3))[label] += 1.0
+    offsets = np.zeros((len(speakers), 3))
+    for row, speaker in enumerate(speakers):
+        counts = by_speaker.get(speaker_key(speaker))
+        if counts is not None:
+            offsets[row] = SPEAKER_WEIGHT * counts / counts.sum()
+    return offsets

@@ -12,6 +12,8 @@ from dataclasses import dataclass
 from importlib.resources import files
 from pathlib import Path
 
+from onrecord.records import Span
+from onrecord.stance.context import statement_context
 from onrecord.stance.model import LABELS, Premise
 
 VAST_LABELS = {"FAVOR": "support", "AGAINST": "oppose", "NONE": "neutral"}
@@ -65,3 +67,56 @@ def written() -> list[Example]:
         premise = Premise(text=text, context=text, speaker=speaker or None, cue=cue or None, embedding=None)
         examples.append(Example(proposition, premise, label, "written"))
     return examples
+
+
+NEWS = "onrecord.evaluation.data.news_stance"
+CUE_GAP = 40  # characters between a holder and its content read as the cue ("Trump said")
+
+
+def _table(name: str) -> list[dict[str, str]]:
+    lines = files(NEWS).joinpath(name).read_text(encoding="utf-8").splitlines()
+    header = lines[0].split("\t")
+    return [dict(zip(header, line.split("\t"), strict=True)) for line in lines[1:] if line.strip()]
+
+
+def news_propositions() -> dict[str, str]:
+    """The news set's propositions by id."""
+    return {row["id"]: row["proposition"] for row in _table("propositions.tsv")}
+
+
+def news(polnear: Path) -> list[Example]:
+    """The team's labelled news statements, their text read from the PolNeAR articles in `polnear`.
+
+    'irrelevant' counts as neutral (the classifier's three classes). Raises FileNotFoundError naming the
+    first article that is missing."""
+    propositions = news_propositions()
+    articles: dict[Path, str] = {}
+    examples = []
+    for row in _table("labels.tsv"):
+        path = polnear / row["split"] / "text" / Path(row["doc"]).name
+        if path not in articles:
+            with path.open(encoding="utf-8", newline="") as handle:
+                articles[path] = handle.read()
+        text = articles[path]
+        start, end = int(row["content_start"]), int(row["content_end"])
+        content = Span(start, end, text[start:end])
+        premise = Premise(
+            text=content.text,
+            context=statement_context(text, [content]) or content.text,
+            speaker=row["holder"] or None,
+            cue=_cue(text, row, start, end),
+            embedding=None,
+        )
+        label = "neutral" if row["label"] == "irrelevant" else row["label"]
+        examples.append(Example(propositions[row["proposition_id"]], premise, label, "news"))
+    return examples
+
+
+def _cue(text: str, row: dict[str, str], start: int, end: int) -> str | None:
+    """The few words between the holder and the content ("said", "told reporters"), when that close."""
+    if not row["source_start"]:
+        return None
+    source_start, source_end = int(row["source_start"]), int(row["source_end"])
+    gap = text[source_end:start] if source_end <= start else text[end:source_start]
+    gap = " ".join(gap.replace("\u201c", " ").replace("\u201d", " ").replace('"', " ").split()).strip(" ,")
+    return gap if 0 < len(gap) <= CUE_GAP else None

@@ -52,18 +52,21 @@ def _sha256(path: Path) -> str:
 
 @cache
 def _checked_files() -> tuple[Path, Path]:
-    files = (
-        (_package_file(WEIGHTS_PACKAGE, "model.onnx"), WEIGHTS_SHA256),
-        (_package_file(TOKENIZER_PACKAGE, "model", "tokenizer.json"), TOKENIZER_SHA256),
-    )
-    for path, digest in files:
+    weights = _package_file(WEIGHTS_PACKAGE, "model.onnx")
+    tokenizer = _package_file(TOKENIZER_PACKAGE, "model", "tokenizer.json")
+    check_files(weights, tokenizer)
+    return weights, tokenizer
+
+
+def check_files(weights: Path, tokenizer: Path) -> None:
+    """Raise ModelError unless both files are there with their pinned sha256."""
+    for path, digest in ((weights, WEIGHTS_SHA256), (tokenizer, TOKENIZER_SHA256)):
         if not path.is_file():
             raise ModelError(MISSING)
         if _sha256(path) != digest:
             raise ModelError(
                 f"The sentence encoder file {path} is corrupt; reinstall it with `make install`."
             )
-    return files[0][0], files[1][0]
 
 
 def check_encoder() -> None:

@@ -19,6 +19,7 @@ MAX_WORDS = 400  # words of a premise read for stance words (bounded work whatev
 # embeddings is a direction along which supporting premises tend to lie.
 FOR_TEMPLATE = "I support this: {}"
 AGAINST_TEMPLATE = "I oppose this, it is wrong: {}"
+AUXILIARIES = ("should", "must", "will", "would", "can", "could", "was", "is", "are", "were", "has", "have")
 
 
 @dataclass(frozen=True)
@@ -26,6 +27,7 @@ class PropositionVectors:
     text: str
     vector: np.ndarray  # (384,)
     direction: np.ndarray  # (384,) support template minus oppose template
+    negated: np.ndarray  # (384,) the proposition negated ("... should not be ...")
     words: frozenset[str]
     counts: np.ndarray  # stance-word counts of the proposition itself
 
@@ -60,12 +62,26 @@ def word_counts(text: str) -> np.ndarray:
     return counts
 
 
+def negate(proposition: str) -> str:
+    """The proposition with its first auxiliary negated (or its negation dropped): a rough opposite."""
+    padded = f" {proposition.strip()} "
+    for negation in (" not ", " never "):
+        if negation in padded:
+            return padded.replace(negation, " ", 1).strip()
+    for auxiliary in AUXILIARIES:
+        if f" {auxiliary} " in padded:
+            return padded.replace(f" {auxiliary} ", f" {auxiliary} not ", 1).strip()
+    return f"It is not true that {proposition.strip()}"
+
+
 def proposition_vectors(proposition: str) -> PropositionVectors:
-    vectors = encode([proposition, FOR_TEMPLATE.format(proposition), AGAINST_TEMPLATE.format(proposition)])
+    texts = [proposition, FOR_TEMPLATE.format(proposition), AGAINST_TEMPLATE.format(proposition)]
+    vectors = encode([*texts, negate(proposition)])
     return PropositionVectors(
         text=proposition,
         vector=vectors[0],
         direction=vectors[1] - vectors[2],
+        negated=vectors[3],
         words=frozenset(w for w in words(proposition) if w not in stop_words()),
         counts=word_counts(proposition),
     )
@@ -79,6 +95,7 @@ def lexical(prop: PropositionVectors, text: str, cue: str | None) -> np.ndarray:
     overlap = len(prop.words.intersection(own)) / max(len(prop.words), 1)
     negated = min(counts[0], 1.0)
     extra = [
+        *np.log1p(_near_proposition_words(prop, words(text))),
         overlap,
         float("?" in text),
         negated * min(counts[2], 1.0),  # "not support", "not allow"
@@ -91,23 +108,36 @@ def lexical(prop: PropositionVectors, text: str, cue: str | None) -> np.ndarray:
 def feature_matrix(
     prop: PropositionVectors, embeddings: np.ndarray, texts: Sequence[str], cues: Sequence[str | None]
 ) -> np.ndarray:
-    """One row per premise: [p*e, |p-e|, cos, direction, lexical, lexical*cos]."""
+    """One row per premise: similarities to the proposition (and its opposite), stance words, their product.
+
+    Only relations between premise and proposition go in, never the embedding itself: a head trained on
+    some propositions must carry over to unseen ones."""
     cos = embeddings @ prop.vector
     along = embeddings @ prop.direction
-    lex = np.stack([lexical(prop, t, c) for t, c in zip(texts, cues, strict=True)]) if len(texts) else None
-    lex = lex if lex is not None else np.zeros((0, LEXICAL), dtype=np.float32)
-    return np.hstack(
-        [
-            embeddings * prop.vector,
-            np.abs(embeddings - prop.vector),
-            cos[:, None],
-            along[:, None],
-            (cos * along)[:, None],
-            lex,
-            lex * cos[:, None],
-        ]
-    ).astype(np.float32)
+    towards = cos - embeddings @ prop.negated  # nearer the proposition than its opposite
+    similarity = np.stack([cos, along, towards, cos * along, cos * towards], axis=1)
+    lex = np.zeros((len(texts), LEXICAL), dtype=np.float32)
+    for row, (text, cue) in enumerate(zip(texts, cues, strict=True)):
+        lex[row] = lexical(prop, text, cue)
+    return np.hstack([similarity, lex, lex * cos[:, None]]).astype(np.float32)
 
 
-LEXICAL = 3 * len(CLASSES) + 5
-FEATURES = 2 * 384 + 3 + 2 * LEXICAL
+def _near_proposition_words(prop: PropositionVectors, tokens: list[str]) -> np.ndarray:
+    """Negation, oppose and support words within `SCOPE` words before one of the proposition's own words
+    ("not repeal", "defend the law against repeal", "called for the repeal")."""
+    counts = np.zeros(3, dtype=np.float32)
+    single = stance_words()
+    for i, token in enumerate(tokens):
+        if token not in prop.words:
+            continue
+        for before in tokens[max(0, i - SCOPE) : i]:
+            cls = single.get(before)
+            if cls in SCOPED:
+                counts[SCOPED.index(cls)] += 1
+    return counts
+
+
+SCOPE = 4
+SCOPED = ("negation", "oppose", "support")
+LEXICAL = 3 * len(CLASSES) + 5 + len(SCOPED)
+FEATURES = 5 + 2 * LEXICAL

@@ -18,7 +18,7 @@ from typing import Any
 import numpy as np
 
 from onrecord.extraction.tagger import ModelError
-from onrecord.stance.adapt import fit_offsets, softmax
+from onrecord.stance.adapt import softmax, speaker_offsets
 from onrecord.stance.encoder import DIMENSIONS, ENCODER_ID, encode
 from onrecord.stance.features import FEATURES, feature_matrix, proposition_vectors
 
@@ -71,30 +71,30 @@ def check_model() -> None:
 
 @cache
 def _head() -> Head:
-    record_path = ARTEFACT / RECORD
+    return load_head(ARTEFACT)
+
+
+def load_head(folder: Path) -> Head:
+    """The head in `folder`, after checking it against its record; ModelError says how to rebuild."""
+    record_path = folder / RECORD
     if not record_path.is_file():
-        raise ModelError(f"The stance model is missing from {ARTEFACT}; {REBUILD}.")
+        raise ModelError(f"The stance model is missing from {folder}; {REBUILD}.")
     try:
         record: dict[str, Any] = json.loads(record_path.read_text(encoding="utf-8"))
         expected = str(record["sha256"][WEIGHTS])
     except (ValueError, KeyError, TypeError) as error:
         raise ModelError(f"The stance model's record {record_path} is unreadable; {REBUILD}.") from error
-    path = ARTEFACT / WEIGHTS
+    path = folder / WEIGHTS
     if not path.is_file() or hashlib.sha256(path.read_bytes()).hexdigest() != expected:
         raise ModelError(f"The stance model file {path} is missing or corrupt; {REBUILD}.")
     try:
         with np.load(path, allow_pickle=False) as data:
-            head = Head(
-                data["weights"],
-                data["bias"],
-                data["mean"],
-                data["scale"],
-                float(data["temperature"].ravel()[0]),
-            )
+            temperature = float(data["temperature"].ravel()[0])
+            head = Head(data["weights"], data["bias"], data["mean"], data["scale"], temperature)
     except (OSError, ValueError, KeyError) as error:
         raise ModelError(f"The stance model file {path} cannot be read; {REBUILD}.") from error
     if head.weights.shape != (FEATURES, len(LABELS)):
-        raise ModelError(f"The stance model in {ARTEFACT} was built for other features; {REBUILD}.")
+        raise ModelError(f"The stance model in {folder} was built for other features; {REBUILD}.")
     return head
 
 
@@ -121,13 +121,11 @@ def premise_text(premise: Premise) -> str:
     return f"{lead}: {premise.text}" if lead else premise.text
 
 
-def logits(proposition: str, premises: Sequence[Premise], embeddings: np.ndarray) -> np.ndarray:
-    """The head's raw scores (n, 3) for each premise toward the proposition."""
-    head = _head()
+def logits(head: Head, proposition: str, premises: Sequence[Premise], embeddings: np.ndarray) -> np.ndarray:
+    """The head's scores (n, 3) for each premise toward the proposition, before the marks."""
     prop = proposition_vectors(proposition)
-    features = feature_matrix(
-        prop, embeddings, [premise_text(p) for p in premises], [p.cue for p in premises]
-    )
+    texts = [premise_text(p) for p in premises]
+    features = feature_matrix(prop, embeddings, texts, [p.cue for p in premises])
     standard = (features - head.mean) / head.scale
     return np.asarray((standard @ head.weights + head.bias) / head.temperature)
 
@@ -138,20 +136,24 @@ def judge(
     """Each premise's stance toward the proposition, in order; the marked premises keep their marks.
 
     Marks (premise, "support" | "oppose" | "neutral"; other labels are ignored) adapt the model to this
-    proposition for this call. Raises ValueError for an empty proposition."""
+    proposition for this call (`adapt`). Raises ValueError for an empty proposition."""
+    return judge_with(_head(), proposition, premises, marks)
+
+
+def judge_with(
+    head: Head, proposition: str, premises: Sequence[Premise], marks: Sequence[tuple[Premise, str]] = ()
+) -> list[Judgement]:
+    """`judge` with a given head (the evaluation's, trained without the proposition)."""
     if not proposition.strip():
         raise ValueError("The proposition is empty.")
     if not premises:
         return []
+    raw = logits(head, proposition, premises, premise_embeddings(premises))
     usable = [(p, label) for p, label in marks if label in LABELS]
-    everything = list(premises) + [p for p, _ in usable]
-    embeddings = premise_embeddings(everything)
-    raw = logits(proposition, everything, embeddings)
     if usable:
-        labels = np.array([LABELS.index(label) for _, label in usable])
-        bias, weights = fit_offsets(raw[len(premises) :], embeddings[len(premises) :], labels)
-        raw = raw + bias + embeddings @ weights
-    probs = softmax(raw[: len(premises)])
+        lessons = [(p.speaker, LABELS.index(label)) for p, label in usable]
+        raw = raw + speaker_offsets([p.speaker for p in premises], lessons)
+    probs = softmax(raw)
     marked = {id(p): label for p, label in usable}
     return [_judgement(row, marked.get(id(p))) for row, p in zip(probs, premises, strict=True)]
 
