@@ -31,8 +31,9 @@ from onrecord.store.lookup import speaker_ids
 if TYPE_CHECKING:
     from onrecord.stance.model import Premise
 
-ABSTAIN = 0.5
-"""Below this confidence a statement is listed with its stance but not counted in positions or shifts."""
+ABSTAIN = 0.4
+"""Below this confidence a statement is listed with its stance but not counted in positions or shifts
+(the classifier's probabilities are tempered, temperature 2: 0.4 is above the 1/3 of a guess)."""
 MIN_WORDS = 2
 MAX_CHARS = 500
 """The longest proposition (the web form's limit too)."""
