@@ -16,6 +16,7 @@ import time
 import zipfile
 from collections.abc import Sequence
 from dataclasses import replace
+from importlib.resources import files
 from pathlib import Path
 
 import numpy as np
@@ -174,6 +175,11 @@ def training_examples(shared: Path) -> list[datasets.Example]:
     return vast + datasets.written() + datasets.news(shared / "polnear")
 
 
+def _resource_sha256(package: str, name: str) -> str | None:
+    resource = files(package).joinpath(name)
+    return hashlib.sha256(resource.read_bytes()).hexdigest() if resource.is_file() else None
+
+
 def main(argv: Sequence[str] = ()) -> int:
     shared = Path(argv[0]) if argv else Path("../shared")
     vast_path = shared / "stance" / "vast_dev.csv"
@@ -199,6 +205,8 @@ def main(argv: Sequence[str] = ()) -> int:
         "encoder": ENCODER_ID,
         "data": {
             "vast_dev": {"sha256": hashlib.sha256(vast_path.read_bytes()).hexdigest()},
+            "written": {"sha256": _resource_sha256("onrecord.stance.data", datasets.WRITTEN)},
+            "news": {"sha256": _resource_sha256(datasets.NEWS, "labels.tsv")},
             "examples": {s: sum(e.source == s for e in examples) for s in SOURCE_WEIGHT},
         },
         "l2": L2,
