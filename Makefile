@@ -15,7 +15,7 @@ PORT ?= 8000
 SAMPLE_DB ?= out/samples.db
 PIP := $(BIN)/python -m pip --quiet
 
-.PHONY: help install browser run test lint eval calibrate train bench bench-search bench-ingest bench-web bench-html clean
+.PHONY: help install browser run test lint eval calibrate train train-stance bench bench-search bench-ingest bench-web bench-html bench-stance clean
 
 help:
 	@echo "make run     set up .venv, extract the statements in samples/, store them and serve them on :$(PORT)"
@@ -24,8 +24,9 @@ help:
 	@echo "make eval    score the extractor on $(POLNEAR_DEV) (needs $(SHARED))"
 	@echo "make calibrate rebuild the confidence calibration from $(POLNEAR_DEV) (about 2 min)"
 	@echo "make train   rebuild the attribution tagger from $(SHARED)/polnear on the CPU (about 30 min)"
+	@echo "make train-stance  rebuild the stance classifier from $(SHARED)/stance, $(SHARED)/polnear and the repo (~2 min)"
 	@echo "make bench   extraction speed and peak memory (RUNS=$(RUNS)); also bench-search, bench-ingest,"
-	@echo "             bench-web, bench-html"
+	@echo "             bench-web, bench-html, bench-stance"
 	@echo "make install set up .venv only (done by the targets above when needed)"
 	@echo "make clean   remove .venv, caches and build output"
 
@@ -78,6 +79,12 @@ train: install
 		{ echo "make train: $(SHARED)/polnear/train is absent; training needs PolNeAR." >&2; exit 1; }
 	$(BIN)/python -m onrecord.training.train $(SHARED)/polnear
 
+# Rebuilds src/onrecord/stance/head/ (and its record.json); CPU only, deterministic.
+train-stance: install
+	@test -f $(SHARED)/stance/vast_dev.csv -a -d $(SHARED)/polnear || \
+		{ echo "make train-stance: $(SHARED)/stance/vast_dev.csv or $(SHARED)/polnear is absent; training needs both." >&2; exit 1; }
+	$(BIN)/python -m onrecord.stance.train $(SHARED)
+
 bench: install
 	$(BIN)/python bench/bench_extract.py --runs $(RUNS)
 
@@ -89,6 +96,10 @@ bench-ingest: install
 
 bench-web: install
 	$(BIN)/python bench/bench_web.py
+
+bench-stance: install
+	$(BIN)/python bench/bench_stance.py
+	$(BIN)/python bench/bench_ingest.py --embedding-overhead --runs 3
 
 bench-html: install
 	$(BIN)/python bench/bench_html_quality.py

@@ -84,8 +84,12 @@ def tree_rss_kb(root: int) -> int:
     return total
 
 
-def run_once(archive: Path, db: Path, workers: int | None, fast: bool) -> dict[str, float]:
+def run_once(
+    archive: Path, db: Path, workers: int | None, fast: bool, embeddings: bool | None = None
+) -> dict[str, float]:
     command = [str(ONRECORD), "ingest", str(archive), "--db", str(db), *(["--fast"] if fast else [])]
+    if embeddings is not None:
+        command.append("--embeddings" if embeddings else "--no-embeddings")
     if workers is not None:
         command += ["--workers", str(workers)]
     peak = 0
@@ -128,10 +132,21 @@ def main() -> None:
     )
     parser.add_argument("--json", action="store_true")
     parser.add_argument("--fast", action="store_true", help="Ingest in fast mode (no statistical NER).")
+    parser.add_argument(
+        "--embedding-overhead",
+        action="store_true",
+        help="Time ingest with and without statement embeddings, runs interleaved; print the ratio.",
+    )
+    parser.add_argument("--pages", type=int, default=None, help="Only this many pages, spread evenly.")
     args = parser.parse_args()
     found = pages()
+    if args.pages and 0 < args.pages < len(found):
+        found = found[:: len(found) // args.pages][: args.pages]
     if not found:
         sys.exit(f"bench: no pages under {NEWS_HTML}; this benchmark needs ../shared/news-html.")
+    if args.embedding_overhead:
+        embedding_overhead(found, args.runs, args.workers, args.fast)
+        return
     with tempfile.TemporaryDirectory() as folder:
         archive = Path(folder) / "news.warc.gz"
         build_warc(found, archive)
@@ -163,6 +178,27 @@ def main() -> None:
         f"{result['runs']}: {result['median_seconds']} s); peak memory, all processes: "
         f"{result['peak_mb']} MB; "
         f"stored {result['stored']}, skipped {result['skipped']}, statements {result['statements']}"
+    )
+
+
+def embedding_overhead(found: list[Path], runs: int, workers: int | None, fast: bool) -> None:
+    """Ingest the same archive `runs` times with embeddings and `runs` times without, alternating, in one
+    session; the medians and their ratio."""
+    seconds: dict[bool, list[float]] = {True: [], False: []}
+    peaks: dict[bool, float] = {True: 0.0, False: 0.0}
+    with tempfile.TemporaryDirectory() as folder:
+        archive = Path(folder) / "news.warc.gz"
+        build_warc(found, archive)
+        for number in range(runs):
+            for embed in (False, True):
+                run = run_once(archive, Path(folder) / f"run{number}-{embed}.db", workers, fast, embed)
+                seconds[embed].append(run["seconds"])
+                peaks[embed] = max(peaks[embed], run["peak_mb"])
+    without, with_ = statistics.median(seconds[False]), statistics.median(seconds[True])
+    print(
+        f"{'fast' if fast else 'default'} ingest of {len(found)} pages, median of {runs}: "
+        f"{without:.1f} s without embeddings, {with_:.1f} s with them: x{with_ / without:.2f} "
+        f"(+{(with_ / without - 1) * 100:.0f}%); peak memory {peaks[False]:.0f} MB -> {peaks[True]:.0f} MB"
     )
 
 

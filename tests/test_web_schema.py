@@ -7,6 +7,7 @@ three times, passed when this was written.)"""
 
 from __future__ import annotations
 
+import contextlib
 import shutil
 import tempfile
 from collections.abc import Iterator
@@ -17,6 +18,8 @@ import schemathesis
 from hypothesis import HealthCheck, settings
 from schemathesis import Case
 
+from onrecord.stance import vectors
+from onrecord.store import open_store
 from onrecord.web import allowed_hosts, create_app
 from web_store import build_store
 
@@ -25,6 +28,8 @@ MAX_EXAMPLES = 40
 
 STORE = Path(tempfile.mkdtemp(prefix="onrecord-schema-")) / "record.db"
 build_store(str(STORE))
+with contextlib.closing(open_store(str(STORE))) as _conn:
+    vectors.build_missing(_conn)  # /api/stance answers (a store without embeddings is a 503)
 APP = create_app(STORE, hosts=allowed_hosts(more=["testserver"]))  # the host schemathesis's client names
 schema = schemathesis.openapi.from_asgi("/api/openapi.json", APP)
 

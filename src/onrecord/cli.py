@@ -173,18 +173,36 @@ def _print(renderable: object, as_json: bool) -> None:
     is_flag=True,
     help="Faster: rules only (no attribution tagger, no statistical NER), trafilatura without fallbacks.",
 )
-def ingest_command(paths: tuple[str, ...], db: str, workers: int | None, fast: bool) -> None:
+@click.option(
+    "--embeddings/--no-embeddings",
+    default=None,
+    help="Compute each statement's embedding for `onrecord stance` (default: yes, except with --fast; "
+    "the first `onrecord stance` builds those missing).",
+)
+def ingest_command(
+    paths: tuple[str, ...], db: str, workers: int | None, fast: bool, embeddings: bool | None
+) -> None:
     """Ingest PATH... (files, directories, WARC, JSON Lines, feeds, URLs) into the store."""
     described = _announce_mode(fast, quiet=True)
     console = make_console(stderr=True)
     try:
         with IngestProgress(console) as progress:
-            summary = ingest(paths, db, workers, progress=progress.update, on_skip=progress.skip, fast=fast)
+            summary = ingest(
+                paths,
+                db,
+                workers,
+                progress=progress.update,
+                on_skip=progress.skip,
+                fast=fast,
+                embed=embeddings,
+            )
     except (StoreError, IngestError) as error:
         _fail(str(error))
     except KeyboardInterrupt:
         _fail("interrupted; everything committed is kept, and a rerun resumes.", EXIT_INTERRUPTED)
     make_console().print(ingest_table(summary, db))
+    for note in summary.notes:
+        _say(f"onrecord: {note}")
     _say(described)
     sys.exit(EXIT_SKIPPED if summary.skipped_total else EXIT_OK)
 
@@ -312,6 +330,73 @@ def export_command(export_format: queries.ExportFormat, out: str, db: str, min_c
         _say(f"Wrote {count} statement(s) to {out}.")
 
 
+@main.command("stance")
+@click.argument("proposition")
+@_db_option
+@click.option("--speaker", help="Only statements credited to this person (a name, an alias or #id).")
+@click.option("--since", help="Published on or after this date (YYYY, YYYY-MM or YYYY-MM-DD).")
+@click.option("--until", help="Published on or before this date (YYYY, YYYY-MM or YYYY-MM-DD).")
+@click.option("--terms", help='Extra words or phrases to look for, comma-separated: "strikes, long-range".')
+@click.option(
+    "--mark",
+    "marks",
+    multiple=True,
+    metavar="ID=LABEL",
+    help="Your judgement of a statement for this proposition: support, oppose, neutral or irrelevant "
+    "(repeatable; stored, and the model adapts to it).",
+)
+@_json_option
+def stance_command(
+    proposition: str,
+    db: str,
+    speaker: str | None,
+    since: str | None,
+    until: str | None,
+    terms: str | None,
+    marks: tuple[str, ...],
+    as_json: bool,
+) -> None:
+    """Where each speaker stands on PROPOSITION, month by month, and who shifted (with the evidence)."""
+    from onrecord.stance.records import StanceError, StanceInputError
+    from onrecord.stance.report import stance
+    from onrecord.stance.tables import BuildProgress, report_view
+
+    console = make_console(stderr=True)
+    try:
+        with BuildProgress(console) as progress:
+            report = stance(
+                db,
+                proposition,
+                speaker=speaker,
+                since=since,
+                until=until,
+                terms=terms,
+                marks=_marks(marks),
+                progress=progress.update,
+            )
+    except StanceInputError as error:
+        _fail(str(error), EXIT_USAGE)
+    except (StanceError, StoreError) as error:
+        _fail(str(error))
+    if not report.statements:
+        _say(f"onrecord: no statement in {db} is relevant to {report.proposition!r}.")
+    _print(report.to_json() if as_json else report_view(report), as_json)
+
+
+EXIT_USAGE = 2
+
+
+def _marks(given: tuple[str, ...]) -> dict[int, str]:
+    """`ID=LABEL` pairs as a dict; one sentence (exit 2) for anything else."""
+    marks: dict[int, str] = {}
+    for item in given:
+        number, _, label = item.partition("=")
+        if not number.strip().lstrip("#").isdigit() or not label.strip():
+            _fail(f"--mark {item!r} is not STATEMENT_ID=LABEL (e.g. --mark 12=oppose).", EXIT_USAGE)
+        marks[int(number.strip().lstrip("#"))] = label.strip().lower()
+    return marks
+
+
 # ---------------------------------------------------------------------------------------------------------
 # Evaluation commands: another engineer adds the evaluation command group here
 # (registered on `main` with main.add_command(...)). Keep this block last.
@@ -338,6 +423,29 @@ def eval_polnear(split_dir: Path, as_json: bool, fast: bool) -> None:
         click.echo(json.dumps(polnear.scores_to_dict(scores), indent=2))
     else:
         make_console().print(polnear.render_table(scores))
+
+
+@evaluate_group.command(name="stance")
+@click.option(
+    "--shared",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=Path("../shared"),
+    show_default=True,
+    help="The folder holding stance/vast_dev.csv and polnear/.",
+)
+@click.option("--json", "as_json", is_flag=True, help="Print the scores as one JSON object.")
+def eval_stance(shared: Path, as_json: bool) -> None:
+    """Score the stance classifier: VAST dev's held-out topics and the team's news set."""
+    from onrecord.evaluation import stance  # imported here: loads the sentence encoder
+
+    try:
+        scores = stance.evaluate(shared)
+    except (stance.StanceEvalError, ModelError) as error:
+        _fail(str(error))
+    if as_json:
+        click.echo(json.dumps(stance.scores_to_dict(scores), indent=2))
+    else:
+        make_console().print(stance.render_table(scores))
 
 
 # ---------------------------------------------------------------------------------------------------------

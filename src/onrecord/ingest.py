@@ -27,6 +27,7 @@ from onrecord.articles import to_article
 from onrecord.extraction import ModelError, extract, mode
 from onrecord.records import Document, Skip
 from onrecord.sources import read_documents
+from onrecord.stance.vectors import embed_statements, encoder_id
 from onrecord.store import open_reader, open_store, optimize
 from onrecord.store.dedup import fingerprint
 from onrecord.store.writer import (
@@ -69,6 +70,7 @@ class IngestSummary:
     statements: int = 0
     appearances: int = 0
     seconds: float = 0.0
+    notes: tuple[str, ...] = ()
 
     @property
     def skipped_total(self) -> int:
@@ -100,6 +102,7 @@ class _Counts:
     statements: int = 0
     appearances: int = 0
     skipped: Counter[str] = field(default_factory=Counter)
+    notes: tuple[str, ...] = ()
 
     def summary(self) -> IngestSummary:
         return IngestSummary(
@@ -112,6 +115,7 @@ class _Counts:
             statements=self.statements,
             appearances=self.appearances,
             seconds=time.perf_counter() - self.started,
+            notes=self.notes,
         )
 
 
@@ -126,13 +130,17 @@ def ingest(
     on_skip: Callable[[Skip], None] | None = None,
     commit_every: int = COMMIT_EVERY,
     fast: bool = False,
+    embed: bool | None = None,
 ) -> IngestSummary:
     """Read, clean, extract and store every document in `paths` into the store at `db_path`.
 
     `workers`: extraction processes (default: one per core; 0 extracts in this process). `progress` is
     called with the counts so far after each document; `on_skip` with each input skipped in this run.
     `commit_every`: results written between commits (there is also one every `COMMIT_SECONDS`).
-    `fast`: extract without the statistical NER (see `onrecord.extract`).
+    `fast`: extract without the statistical NER (see `onrecord.extract`), and without embeddings (the
+    first `onrecord stance` builds them); otherwise each new statement's embedding is computed with it,
+    unless the encoder cannot load (a note in the summary says so). `embed` overrides: False never
+    computes them, True computes them in fast mode too.
     Raises StoreError when `db_path` is not a usable store, IngestError when a worker process dies.
     """
     try:
@@ -141,12 +149,13 @@ def ingest(
         raise IngestError(str(error)) from error
     conn = open_store(db_path)
     counts = _Counts()
+    embed = (not fast if embed is None else embed) and _encoder_ready(counts)
     writer = _Writer(conn, counts, progress or (lambda summary: None), on_skip or (lambda skip: None))
     writer.commit_every = max(1, commit_every)
     if _worker_count(workers) <= 0:
-        _start_inline(conn, fast)
+        _start_inline(conn, fast, embed)
     try:
-        _drive(paths, workers, db_path, writer, fast)
+        _drive(paths, workers, db_path, writer, fast, embed)
         writer.commit()
         optimize(conn)
     except BrokenProcessPool as error:
@@ -160,8 +169,25 @@ def ingest(
     return counts.summary()
 
 
-def _drive(paths: Iterable[str], workers: int | None, db_path: str, writer: _Writer, fast: bool) -> None:
-    executor = _executor(workers, db_path, fast)
+def _encoder_ready(counts: _Counts) -> bool:
+    """Whether the sentence encoder loads; when it does not, a note says the embeddings come later."""
+    try:
+        from onrecord.stance.encoder import check_encoder
+
+        check_encoder()
+    except Exception as error:  # the encoder module says what is missing or corrupt
+        counts.notes = (
+            f"statements stored without embeddings ({str(error).rstrip('.')}); the first "
+            "`onrecord stance` builds them.",
+        )
+        return False
+    return True
+
+
+def _drive(
+    paths: Iterable[str], workers: int | None, db_path: str, writer: _Writer, fast: bool, embed: bool
+) -> None:
+    executor = _executor(workers, db_path, fast, embed)
     try:
         _run(paths, executor, writer, _window(workers))
     except BaseException:
@@ -286,17 +312,27 @@ def source_key(document: Document) -> str:
 _reader: sqlite3.Connection | None = None
 _unable: str | None = None
 _fast = False
+_embed = False
 
 
-def _start_worker(db_path: str, parent: int, fast: bool) -> None:
-    global _reader, _unable, _fast
+def _start_worker(db_path: str, parent: int, fast: bool, embed: bool) -> None:
+    global _reader, _unable, _fast, _embed
     threading.Thread(target=_exit_with_parent, args=(parent,), daemon=True).start()
-    _fast = fast
-    try:
-        extract("Warm-up, the reporter said.", fast=fast)  # loads the models once per worker
-    except Exception as error:  # reported by the first task, as one sentence, instead of a dead pool
-        _unable = str(error) or type(error).__name__
+    _fast, _embed = fast, embed
+    _unable = _warm_up(fast, embed)
     _reader = open_reader(db_path)
+
+
+def _warm_up(fast: bool, embed: bool) -> str | None:
+    """Load the models once per process; why they cannot load (reported by the first task, as one
+    sentence, instead of a dead pool), or None."""
+    try:
+        statements = extract("Warm-up, the reporter said.", fast=fast)
+        if embed:
+            embed_statements("Warm-up, the reporter said.", statements)
+    except Exception as error:
+        return str(error) or type(error).__name__
+    return None
 
 
 def _exit_with_parent(parent: int) -> None:
@@ -306,14 +342,11 @@ def _exit_with_parent(parent: int) -> None:
     os._exit(1)
 
 
-def _start_inline(conn: sqlite3.Connection, fast: bool) -> None:
+def _start_inline(conn: sqlite3.Connection, fast: bool, embed: bool) -> None:
     """In-process extraction (workers=0): duplicates are checked on the writer's own connection."""
-    global _reader, _unable, _fast
-    _reader, _unable, _fast = conn, None, fast
-    try:
-        extract("Warm-up, the reporter said.", fast=fast)
-    except Exception as error:
-        _unable = str(error) or type(error).__name__
+    global _reader, _unable, _fast, _embed
+    _reader, _fast, _embed = conn, fast, embed
+    _unable = _warm_up(fast, embed)
 
 
 def _use_reader(conn: sqlite3.Connection | None) -> None:
@@ -332,7 +365,11 @@ def _process(key: str, document: Document) -> Extracted | _Rejected | _Unable:
         print_ = fingerprint(article.text)
         if _reader is not None and find_duplicate(_reader, article.url, print_.text_hash) is not None:
             return Extracted(key, article, print_, ())  # the writer records it as a duplicate
-        return Extracted(key, article, print_, tuple(extract(article.text, fast=_fast)))
+        statements = tuple(extract(article.text, fast=_fast))
+        if not _embed:
+            return Extracted(key, article, print_, statements)
+        vectors = embed_statements(article.text, statements)
+        return Extracted(key, article, print_, statements, vectors, encoder_id())
     except Exception as error:  # one bad document must not sink the batch
         why = f"{type(error).__name__}: {error}"[:200]
         return _Rejected(
@@ -349,7 +386,7 @@ class _Inline(Executor):
         return future
 
 
-def _executor(workers: int | None, db_path: str, fast: bool) -> Executor:
+def _executor(workers: int | None, db_path: str, fast: bool, embed: bool) -> Executor:
     count = _worker_count(workers)
     if count <= 0:
         return _Inline()
@@ -357,7 +394,7 @@ def _executor(workers: int | None, db_path: str, fast: bool) -> Executor:
         max_workers=count,
         mp_context=multiprocessing.get_context("spawn"),
         initializer=_start_worker,
-        initargs=(db_path, os.getpid(), fast),
+        initargs=(db_path, os.getpid(), fast, embed),
     )
 
 

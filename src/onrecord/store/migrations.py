@@ -140,7 +140,48 @@ CREATE INDEX articles_dates ON articles(id, published, site, domain);
 """
 """Covering indexes for a person's page: their statements' dates and outlets without reading article text."""
 
-MIGRATIONS: tuple[str, ...] = (SCHEMA_1, SCHEMA_2)
+SCHEMA_3 = """
+CREATE TABLE propositions (
+    id INTEGER PRIMARY KEY,
+    text TEXT NOT NULL,
+    key TEXT NOT NULL UNIQUE,
+    terms TEXT NOT NULL DEFAULT '',
+    model TEXT,
+    scored_through INTEGER NOT NULL DEFAULT 0,
+    created_at TEXT NOT NULL
+);
+
+CREATE TABLE stance_marks (
+    proposition_id INTEGER NOT NULL REFERENCES propositions(id) ON DELETE CASCADE,
+    statement_id INTEGER NOT NULL REFERENCES statements(id) ON DELETE CASCADE,
+    label TEXT NOT NULL CHECK (label IN ('support', 'oppose', 'neutral', 'irrelevant')),
+    marked_at TEXT NOT NULL,
+    PRIMARY KEY (proposition_id, statement_id)
+) WITHOUT ROWID;
+CREATE INDEX stance_marks_statement ON stance_marks(statement_id);
+
+CREATE TABLE stance_scores (
+    proposition_id INTEGER NOT NULL REFERENCES propositions(id) ON DELETE CASCADE,
+    statement_id INTEGER NOT NULL REFERENCES statements(id) ON DELETE CASCADE,
+    model TEXT NOT NULL,
+    relevance REAL NOT NULL,
+    stance TEXT NOT NULL CHECK (stance IN ('support', 'oppose', 'neutral')),
+    confidence REAL NOT NULL,
+    PRIMARY KEY (proposition_id, model, statement_id)
+) WITHOUT ROWID;
+CREATE INDEX stance_scores_statement ON stance_scores(statement_id);
+
+CREATE TABLE statement_embeddings (
+    statement_id INTEGER PRIMARY KEY REFERENCES statements(id) ON DELETE CASCADE,
+    encoder TEXT NOT NULL,
+    vector BLOB NOT NULL
+);
+"""
+"""Stance: saved propositions, people's marks, cached model scores, and each statement's embedding (a
+float32 vector of the statement in its context, by the encoder named). Stores made before lack the
+embeddings; `onrecord stance` builds them on first use."""
+
+MIGRATIONS: tuple[str, ...] = (SCHEMA_1, SCHEMA_2, SCHEMA_3)
 """Script i (0-based) takes a store from version i to i + 1. Append, never edit a released script."""
 
 LATEST = len(MIGRATIONS)

@@ -29,12 +29,15 @@ CONTENT_JOINER = " … "
 
 @dataclass(frozen=True)
 class Extracted:
-    """An input that became an article: its source key, the article, its fingerprint and statements."""
+    """An input that became an article: its source key, the article, its fingerprint and statements;
+    `embeddings`, when computed, one float32 vector per statement (in order) by the encoder `encoder`."""
 
     key: str
     article: Article
     fingerprint: Fingerprint
     statements: tuple[Statement, ...]
+    embeddings: tuple[bytes, ...] = ()
+    encoder: str = ""
 
 
 @dataclass(frozen=True)
@@ -152,12 +155,17 @@ def _insert_statements(
     names = [s.speaker.name for s in item.statements if s.speaker.name and s.speaker.type == "person"]
     context = tuple(reversed(dict.fromkeys(reversed(names))))  # each name once, where it last appears
     added = matched = 0
-    for statement in item.statements:
+    for index, statement in enumerate(item.statements):
         text = CONTENT_JOINER.join(span.text for span in statement.content)
         key = " ".join(_WORD.findall(text.casefold()))
         existing = _group_statement(conn, group, key) if group is not None else None
         if existing is None:
             existing = _insert_statement(conn, statement, article_id, text, key, seen, context)
+            if index < len(item.embeddings):
+                conn.execute(
+                    "INSERT INTO statement_embeddings (statement_id, encoder, vector) VALUES (?, ?, ?)",
+                    (existing, item.encoder, item.embeddings[index]),
+                )
             added += 1
         else:
             matched += 1

@@ -125,7 +125,12 @@ _INGEST_RESPONSES: dict[int | str, dict[str, Any]] = {
     503: {"model": ErrorBody, "description": "The database cannot be written"},
 }
 Url = Annotated[
-    str | None, Query(max_length=2000, pattern=r"^https?://\S+$", description="The article's URL.")
+    str | None,
+    Query(
+        max_length=2000,
+        pattern=r"^https?://[^\s\x00-\x1f\x7f-\x9f]+$",
+        description="The article's URL (no spaces or control characters).",
+    ),
 ]
 Title = Annotated[str | None, Query(max_length=MAX_NAME * 2, description="The article's title.")]
 Published = Annotated[str | None, Query(pattern=r"^\d{4}-\d{2}-\d{2}$", description="Publication date.")]

@@ -29,7 +29,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from onrecord import __version__
 from onrecord.output import without_controls
 from onrecord.store import StoreError, open_store
-from onrecord.web import api, pages
+from onrecord.web import api, pages, stance
 from onrecord.web.db import BUSY_TIMEOUT_MS, Database
 from onrecord.web.errors import install_handlers
 from onrecord.web.highlight import PALETTE, bdi, safe_url
@@ -154,7 +154,9 @@ def create_app(
         _create_store(os.fspath(db_path))
     install_handlers(app)
     app.include_router(api.router)
+    app.include_router(stance.api_router)
     app.include_router(pages.router)
+    app.include_router(stance.page_router)
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
     app.add_middleware(HeadAsGet)
     app.add_middleware(TrustedHostMiddleware, allowed_hosts=list(hosts), www_redirect=False)

@@ -27,6 +27,7 @@ from onrecord.web.params import (
     Until,
     filters,
 )
+from onrecord.web.stance import person_positions
 
 router = APIRouter(include_in_schema=False, default_response_class=HTMLResponse)
 MAX_CACHED_PAGE = 200_000
@@ -129,6 +130,7 @@ def person_page(
             page=page,
             person=view,
             chart=timeline_chart(view.timeline),
+            stances=person_positions(db, person_id),
             outlet_peak=peak,
             pages=_pages(f"/people/{person_id}", {"limit": limit}, offset, page, limit),
         )

@@ -16,6 +16,7 @@ from onrecord.extraction import extract
 from onrecord.ingest import source_key
 from onrecord.records import Document, Skip
 from onrecord.sources.files import looks_binary
+from onrecord.stance.vectors import embeddings_if_possible
 from onrecord.store import StoreError, open_store
 from onrecord.store.dedup import fingerprint
 from onrecord.store.writer import Extracted, find_duplicate, store_article
@@ -81,7 +82,9 @@ def post_article(
             if existing is not None:
                 return Posted("duplicate", existing, 0, 0)
             statements = tuple(extract(article.text))
-            return _store(conn, Extracted(source_key(document), article, print_, statements))
+            vectors, encoder = embeddings_if_possible(article.text, statements)
+            item = Extracted(source_key(document), article, print_, statements, vectors, encoder)
+            return _store(conn, item)
         finally:
             conn.close()
 
