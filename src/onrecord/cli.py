@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-import contextlib
 import json
 import os
+import signal
 import sqlite3
 import sys
 from collections.abc import Callable, Iterable
@@ -23,7 +23,8 @@ from onrecord.ingest import IngestError, ingest
 from onrecord.output import jsonl_line, statements_table
 from onrecord.pipeline import ExtractResult, extract_paths
 from onrecord.records import Skip
-from onrecord.store import Correction, StoreError, merge_people, open_store, split_person
+from onrecord.store import Correction, StoreError, merge_people, split_person
+from onrecord.store.sqlite import opened
 from onrecord.views import IngestProgress, ingest_table, people_table, person_view, search_table
 
 EXIT_OK = 0
@@ -157,6 +158,7 @@ def ingest_command(paths: tuple[str, ...], db: str, workers: int | None, fast: b
     except (StoreError, IngestError) as error:
         _fail(str(error))
     except KeyboardInterrupt:
+        signal.signal(signal.SIGINT, signal.SIG_IGN)  # a second Ctrl-C now must not print a traceback
         _fail("interrupted; everything committed is kept, and a rerun resumes.", EXIT_INTERRUPTED)
     Console(highlight=False).print(ingest_table(summary, db))
     click.echo(described, err=True)
@@ -243,7 +245,7 @@ def _correct_identity(
 ) -> None:
     """Run one identity correction on the store and report it ("Merged X (#2) into Y (#1): …")."""
     try:
-        with contextlib.closing(open_store(db, create=False)) as conn:
+        with opened(db, write=True) as conn:
             done = correct(conn)
     except StoreError as error:
         _fail(str(error))
