@@ -26,8 +26,8 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tests"))
 
-from news_factory import write_articles  # noqa: E402
-from processes import alive, children  # noqa: E402
+from news_factory import write_articles
+from processes import alive, children
 
 ONRECORD = [sys.executable, "-c", "import sys; from onrecord.cli import main; sys.exit(main())"]
 

@@ -24,7 +24,8 @@ from news_factory import write_articles
 from onrecord import ingest as ingest_module
 from onrecord.cli import main
 from onrecord.ingest import IngestError, ingest
-from onrecord.store import open_store
+from onrecord.store import StoreError, open_store
+from onrecord.store.lock import writer_lock
 from onrecord.workers import Extractor, Inline
 from processes import alive, children
 
@@ -339,3 +340,14 @@ def test_an_ingest_refuses_a_store_that_only_quick_check_finds_damaged(
     assert merged.exit_code == 1 and "nothing was written to it" in merged.stderr
     assert db.read_bytes() == before
     assert sorted(path.name for path in tmp_path.iterdir()) == ["record.db"]
+
+
+def test_the_ingest_lock_belongs_to_the_file_whatever_names_it(tmp_path: Path) -> None:
+    db = tmp_path / "record.db"
+    link = tmp_path / "link.db"
+    link.symlink_to(db)
+    with writer_lock(str(db)):
+        assert (tmp_path / "record.db.lock").read_text(encoding="ascii") == f"{os.getpid()}\n"
+        with pytest.raises(StoreError, match=rf"another ingest \(process {os.getpid()}\) is writing to it"):
+            ingest([str(tmp_path)], str(link), workers=0, fast=True)
+    assert sorted(path.name for path in tmp_path.iterdir()) == ["link.db"], "nothing created, lock removed"

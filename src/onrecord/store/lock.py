@@ -21,8 +21,9 @@ SUFFIX = ".lock"
 
 @contextmanager
 def writer_lock(path: str) -> Iterator[None]:
-    """Hold the ingest lock of the store at `path`; StoreError when another process holds it."""
-    lock_path = path + SUFFIX
+    """Hold the ingest lock of the store at `path`; StoreError when another process holds it. The lock
+    belongs to the file, whatever the path or link that names it."""
+    lock_path = os.path.realpath(path) + SUFFIX
     fd = _acquire(path, lock_path)
     try:
         os.ftruncate(fd, 0)
