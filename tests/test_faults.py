@@ -144,7 +144,7 @@ def test_kill_9_at_random_points_then_a_rerun_equals_a_clean_run(
         helpers = children(process.pid)
         process.kill()
         _, err = process.communicate(timeout=5)  # ends only when no worker holds stderr any more
-        assert "Traceback" not in err.decode()
+        assert "Traceback" not in err.decode() and "leaked semaphore" not in err.decode()
         assert helpers if workers else True
         assert all_gone(helpers), "workers die with the ingest"
         killed += process.returncode == -signal.SIGKILL
