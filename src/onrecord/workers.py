@@ -164,7 +164,7 @@ def _read_exactly(fd: int, size: int) -> bytes:
 
 
 # ---------------------------------------------------------------------------------------------------------
-# The worker's side: one model load, then document → article → statements until told to stop.
+# The worker's side: one model load, then document → article → statements until the pipe ends.
 # ---------------------------------------------------------------------------------------------------------
 
 
@@ -176,8 +176,11 @@ def _serve(db_path: str, fast: bool) -> None:
     threading.Thread(target=_read_tasks, args=(tasks, inbox), daemon=True).start()
     extractor = Extractor(_reader(db_path), fast)
     while True:
-        task = inbox.get()
-        _send(results, pickle.dumps(extractor(*task), protocol=pickle.HIGHEST_PROTOCOL))
+        answer = pickle.dumps(extractor(*inbox.get()), protocol=pickle.HIGHEST_PROTOCOL)
+        try:
+            _send(results, answer)
+        except OSError:  # the parent is gone
+            os._exit(0)
 
 
 def _read_tasks(fd: int, inbox: queue.Queue[tuple[str, Document]]) -> None:
