@@ -111,7 +111,8 @@ def ingest(
     called with the counts so far after each document; `on_skip` with each input skipped in this run.
     `commit_every`: results written between commits (there is also one every `COMMIT_SECONDS`).
     `fast`: extract without the statistical NER (see `onrecord.extract`).
-    Raises StoreError when `db_path` is not a usable store, IngestError when a worker process dies.
+    Raises StoreError when `db_path` is not a usable store (damaged, not onrecord's) or another ingest
+    is writing to it; IngestError when the store fails while written (a full disk) or a worker dies.
     """
     try:
         mode(fast)
