@@ -154,6 +154,27 @@ def test_kill_9_at_random_points_then_a_rerun_equals_a_clean_run(
     assert snapshot(db) == expected
 
 
+def test_a_worker_killed_mid_run_stops_the_ingest_in_one_sentence_and_a_rerun_equals_a_clean_run(
+    clean: tuple[Path, Path, Snapshot], tmp_path: Path
+) -> None:
+    """What the kernel's out-of-memory killer does: one worker dies, the ingest says so and keeps its work."""
+    corpus, _, expected = clean
+    db = tmp_path / "worker-killed.db"
+    process = start(corpus, db, 1)
+    wait_for(lambda: committed(db) > 0, process)
+    (worker,) = children(process.pid)
+    os.kill(worker, signal.SIGKILL)
+    _, err = process.communicate(timeout=30)
+    assert process.returncode == 1
+    assert err.decode().splitlines()[-1] == (
+        "onrecord: a worker process ended before answering (out of memory?); everything stored so far is "
+        "kept, rerun to resume."
+    )
+    assert 0 < committed(db) < ARTICLES
+    finish(corpus, db)
+    assert snapshot(db) == expected
+
+
 @pytest.mark.parametrize("twice", [False, True], ids=["sigint", "ctrl-c-twice"])
 def test_an_interrupted_ingest_stops_at_once_with_exit_130_and_a_rerun_equals_a_clean_run(
     clean: tuple[Path, Path, Snapshot], tmp_path: Path, twice: bool
