@@ -373,3 +373,16 @@ def test_the_ingest_lock_belongs_to_the_file_whatever_names_it(tmp_path: Path) -
         with pytest.raises(StoreError, match=rf"another ingest \(process {os.getpid()}\) is writing to it"):
             ingest([str(tmp_path)], str(link), workers=0, fast=True)
     assert sorted(path.name for path in tmp_path.iterdir()) == ["link.db"], "nothing created, lock removed"
+
+
+@pytest.mark.parametrize("export_format", ["csv", "jsonl", "parquet"])
+def test_an_export_onto_a_full_disk_is_one_sentence(
+    clean: tuple[Path, Path, Snapshot], export_format: str
+) -> None:
+    _, clean_db, _ = clean
+    result = CliRunner().invoke(
+        main, ["export", "--format", export_format, "--out", "/dev/full", "--db", str(clean_db)]
+    )
+    assert result.exit_code == 1 and isinstance(result.exception, SystemExit)
+    (line,) = result.stderr.splitlines()
+    assert line.startswith("onrecord: /dev/full: cannot be written (") and "No space left on device" in line

@@ -23,8 +23,7 @@ from onrecord.ingest import IngestError, ingest
 from onrecord.output import jsonl_line, statements_table
 from onrecord.pipeline import ExtractResult, extract_paths
 from onrecord.records import Skip
-from onrecord.store import Correction, StoreError, merge_people, split_person
-from onrecord.store.sqlite import opened
+from onrecord.store import Correction, StoreError, merge_people, opened, split_person
 from onrecord.views import IngestProgress, ingest_table, people_table, person_view, search_table
 
 EXIT_OK = 0
@@ -280,6 +279,8 @@ def export_command(export_format: queries.ExportFormat, out: str, db: str) -> No
     except BrokenPipeError:
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         sys.exit(EXIT_SKIPPED)
+    except OSError as error:  # a full disk while writing, say
+        _fail(f"{out if out != '-' else 'standard output'}: cannot be written ({error.strerror or error}).")
     if out != "-":
         click.echo(f"Wrote {count} statement(s) to {out}.", err=True)
 
