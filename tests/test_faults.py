@@ -210,6 +210,7 @@ def test_a_second_ingest_into_the_same_store_is_refused_while_readers_go_on(
     db = tmp_path / "shared.db"
     first = start(corpus, db, 0)
     wait_for(lambda: committed(db) > 0, first)
+    first.send_signal(signal.SIGSTOP)  # paused mid-run, lock held, so the test does not race its end
     second = subprocess.run(
         [*ONRECORD, "ingest", str(corpus), "--db", str(db), "--fast", "--workers", "0"],
         capture_output=True,
@@ -217,7 +218,9 @@ def test_a_second_ingest_into_the_same_store_is_refused_while_readers_go_on(
         timeout=60,
     )
     searched = CliRunner().invoke(main, ["search", "answer", "--db", str(db), "--json"])
-    assert first.poll() is None, "the first ingest was still writing"
+    running = first.poll() is None
+    first.send_signal(signal.SIGCONT)
+    assert running, "the first ingest was still writing"
     assert second.returncode == 1
     assert second.stderr.decode().splitlines() == [
         f"onrecord: {db}: another ingest (process {first.pid}) is writing to it; wait for it to end, or "
