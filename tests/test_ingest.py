@@ -17,6 +17,7 @@ from news_factory import article_text, write_articles
 from onrecord.cli import main
 from onrecord.ingest import ingest
 from onrecord.store import merge_people, open_store
+from processes import alive, children
 
 TABLES = ("articles", "statements", "appearances", "speakers", "aliases", "roles", "inputs", "skips")
 
@@ -173,24 +174,6 @@ KILLED_INGEST = (
 )
 
 
-def _children(pid: int) -> list[int]:
-    found = []
-    for entry in Path("/proc").iterdir():
-        try:
-            if entry.name.isdigit() and int((entry / "stat").read_text().rsplit(")", 1)[1].split()[1]) == pid:
-                found.append(int(entry.name))
-        except (OSError, ValueError, IndexError):
-            continue
-    return found
-
-
-def _alive(pid: int) -> bool:
-    try:
-        return (Path("/proc") / str(pid) / "stat").read_text().rsplit(")", 1)[1].split()[0] != "Z"
-    except OSError:
-        return False
-
-
 def _committed(db: Path) -> int:
     try:
         conn = sqlite3.connect(f"file:{db}?mode=ro", uri=True)
@@ -212,14 +195,14 @@ def test_an_ingest_killed_with_sigkill_keeps_what_it_committed_and_resumes(tmp_p
     deadline = time.monotonic() + 60
     while _committed(db) < 10 and process.poll() is None and time.monotonic() < deadline:
         time.sleep(0.02)
-    workers = _children(process.pid)
+    workers = children(process.pid)
     process.send_signal(signal.SIGKILL)
     process.wait()
     assert process.returncode == -signal.SIGKILL
     deadline = time.monotonic() + 10
-    while any(_alive(pid) for pid in workers) and time.monotonic() < deadline:
+    while any(alive(pid) for pid in workers) and time.monotonic() < deadline:
         time.sleep(0.1)
-    assert workers and not any(_alive(pid) for pid in workers), "workers end with their writer"
+    assert workers and not any(alive(pid) for pid in workers), "workers end with their writer"
     conn = sqlite3.connect(db)
     articles = conn.execute("SELECT id, source, text_hash FROM articles ORDER BY id").fetchall()
     statements = conn.execute("SELECT id, article_id, text FROM statements ORDER BY id").fetchall()

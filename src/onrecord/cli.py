@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-import contextlib
 import json
 import os
+import signal
 import sqlite3
 import sys
 from collections.abc import Callable, Iterable
@@ -23,7 +23,7 @@ from onrecord.ingest import IngestError, ingest
 from onrecord.output import json_text, jsonl_line, make_console, plain, printable, statements_table
 from onrecord.pipeline import ExtractResult, extract_paths
 from onrecord.records import Skip
-from onrecord.store import Correction, StoreError, merge_people, open_store, split_person
+from onrecord.store import Correction, StoreError, merge_people, opened, split_person
 from onrecord.store.lookup import LARGEST_ID
 from onrecord.views import IngestProgress, ingest_table, people_table, person_view, search_table
 
@@ -199,6 +199,7 @@ def ingest_command(
     except (StoreError, IngestError) as error:
         _fail(str(error))
     except KeyboardInterrupt:
+        signal.signal(signal.SIGINT, signal.SIG_IGN)  # a second Ctrl-C now must not print a traceback
         _fail("interrupted; everything committed is kept, and a rerun resumes.", EXIT_INTERRUPTED)
     make_console().print(ingest_table(summary, db))
     for note in summary.notes:
@@ -290,7 +291,7 @@ def _correct_identity(
 ) -> None:
     """Run one identity correction on the store and report it ("Merged X (#2) into Y (#1): …")."""
     try:
-        with contextlib.closing(open_store(db, create=False)) as conn:
+        with opened(db, write=True) as conn:
             done = correct(conn)
     except StoreError as error:
         _fail(str(error))
@@ -326,6 +327,8 @@ def export_command(export_format: queries.ExportFormat, out: str, db: str, min_c
     except BrokenPipeError:
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         sys.exit(EXIT_SKIPPED)
+    except OSError as error:  # a full disk while writing, say
+        _fail(f"{out if out != '-' else 'standard output'}: cannot be written ({error.strerror or error}).")
     if out != "-":
         _say(f"Wrote {count} statement(s) to {out}.")
 

@@ -11,39 +11,30 @@ flight, so memory stays bounded whatever the size of the input.
 from __future__ import annotations
 
 import hashlib
-import multiprocessing
 import os
+import signal
 import sqlite3
 import threading
 import time
-from collections import Counter, deque
-from collections.abc import Callable, Iterable
-from concurrent.futures import Executor, Future, ProcessPoolExecutor
-from concurrent.futures.process import BrokenProcessPool
+from collections import Counter
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
-from typing import Any
 
-from onrecord.articles import to_article
-from onrecord.extraction import ModelError, extract, mode
+from onrecord.extraction import ModelError, mode
 from onrecord.records import Document, Skip
 from onrecord.sources import read_documents
-from onrecord.stance.vectors import embed_statements, encoder_id
-from onrecord.store import open_reader, open_store, optimize
-from onrecord.store.dedup import fingerprint
-from onrecord.store.writer import (
-    Extracted,
-    find_duplicate,
-    known_input,
-    record_duplicate,
-    store_article,
-    store_skip,
-)
+from onrecord.store import open_store, optimize
+from onrecord.store.lock import writer_lock
+from onrecord.store.sqlite import DATABASE_ERRORS, failure
+from onrecord.store.writer import find_duplicate, known_input, record_duplicate, store_article, store_skip
+from onrecord.workers import Extractor, Inline, Pool, Rejected, Result, Unable, WorkerError
 
 IN_FLIGHT_PER_WORKER = 4
 COMMIT_EVERY = 50
 """Results written between commits (a commit also happens at least every `COMMIT_SECONDS`)."""
 COMMIT_SECONDS = 2.0
-PARENT_CHECK_SECONDS = 0.5
+"""The longest the writer holds the store's write lock (other writers wait up to 10 s for it)."""
 
 
 class IngestError(Exception):
@@ -75,20 +66,6 @@ class IngestSummary:
     @property
     def skipped_total(self) -> int:
         return sum(count for _, count in self.skipped)
-
-
-@dataclass(frozen=True)
-class _Rejected:
-    key: str
-    skip: Skip
-
-
-@dataclass(frozen=True)
-class _Unable:
-    """A worker that could not start (the model is missing): the whole ingest stops with its reason."""
-
-    key: str
-    reason: str
 
 
 @dataclass
@@ -141,31 +118,24 @@ def ingest(
     first `onrecord stance` builds them); otherwise each new statement's embedding is computed with it,
     unless the encoder cannot load (a note in the summary says so). `embed` overrides: False never
     computes them, True computes them in fast mode too.
-    Raises StoreError when `db_path` is not a usable store, IngestError when a worker process dies.
+    Raises StoreError when `db_path` is not a usable store (damaged, not onrecord's) or another ingest
+    is writing to it; IngestError when the store fails while written (a full disk) or a worker dies.
     """
     try:
         mode(fast)
     except ModelError as error:
         raise IngestError(str(error)) from error
-    conn = open_store(db_path)
     counts = _Counts()
     embed = (not fast if embed is None else embed) and _encoder_ready(counts)
-    writer = _Writer(conn, counts, progress or (lambda summary: None), on_skip or (lambda skip: None))
-    writer.commit_every = max(1, commit_every)
-    if _worker_count(workers) <= 0:
-        _start_inline(conn, fast, embed)
-    try:
-        _drive(paths, workers, db_path, writer, fast, embed)
-        writer.commit()
-        optimize(conn)
-    except BrokenProcessPool as error:
-        raise IngestError(
-            "a worker process died (out of memory?); everything stored so far is kept, rerun to resume."
-        ) from error
-    finally:
-        _use_reader(None)
-        writer.commit()
-        conn.close()
+    with writer_lock(db_path):
+        conn = open_store(db_path)
+        try:
+            report = progress or (lambda summary: None)
+            writer = _Writer(conn, db_path, counts, report, on_skip or (lambda skip: None))
+            writer.commit_every = max(1, commit_every)
+            _drive(paths, _workers(workers, conn, db_path, fast, embed), writer, _window(workers))
+        finally:
+            conn.close()
     return counts.summary()
 
 
@@ -184,20 +154,45 @@ def _encoder_ready(counts: _Counts) -> bool:
     return True
 
 
-def _drive(
-    paths: Iterable[str], workers: int | None, db_path: str, writer: _Writer, fast: bool, embed: bool
-) -> None:
-    executor = _executor(workers, db_path, fast, embed)
+def _drive(paths: Iterable[str], pool: Pool | Inline, writer: _Writer, window: int) -> None:
+    """Run the ingest; whatever stops it, keep what was written (unless the store failed) and stop the
+    workers at once."""
     try:
-        _run(paths, executor, writer, _window(workers))
+        _run(paths, pool, writer, window)
+        pool.close()
+        writer.commit()
+        optimize(writer.conn)
+    except DATABASE_ERRORS as error:
+        _stop(pool, writer, keep=False)
+        raise IngestError(str(failure(writer.conn_path, error, resumable=True))) from error
+    except WorkerError as error:
+        _stop(pool, writer)
+        message = f"{error} (out of memory?); everything stored so far is kept, rerun to resume."
+        raise IngestError(message) from error
     except BaseException:
-        executor.shutdown(wait=False, cancel_futures=True)
+        _stop(pool, writer)
         raise
-    executor.shutdown()
 
 
-def _run(paths: Iterable[str], executor: Executor, writer: _Writer, window: int) -> None:
-    pending: deque[Future[Extracted | _Rejected | _Unable]] = deque()
+def _stop(pool: Pool | Inline, writer: _Writer, keep: bool = True) -> None:
+    with _interrupts_ignored():  # a second Ctrl-C must not break off the cleanup
+        pool.close()
+        writer.finish(keep)
+
+
+@contextmanager
+def _interrupts_ignored() -> Iterator[None]:
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    previous = signal.signal(signal.SIGINT, signal.SIG_IGN)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGINT, previous)
+
+
+def _run(paths: Iterable[str], pool: Pool | Inline, writer: _Writer, window: int) -> None:
     in_flight: set[str] = set()
     for document in read_documents(paths):
         writer.counts.read += 1
@@ -208,11 +203,11 @@ def _run(paths: Iterable[str], executor: Executor, writer: _Writer, window: int)
         if writer.seen_before(key, document, in_flight):
             continue
         in_flight.add(key)
-        pending.append(executor.submit(_process, key, document))
-        while len(pending) >= window:
-            in_flight.discard(writer.write(pending.popleft().result()))
-    while pending:
-        in_flight.discard(writer.write(pending.popleft().result()))
+        pool.submit(key, document)
+        while pool.pending >= window:
+            in_flight.discard(writer.write(writer.collect(pool)))
+    while pool.pending:
+        in_flight.discard(writer.write(writer.collect(pool)))
 
 
 class _Writer:
@@ -221,11 +216,13 @@ class _Writer:
     def __init__(
         self,
         conn: sqlite3.Connection,
+        conn_path: str,
         counts: _Counts,
         progress: Progress,
         on_skip: Callable[[Skip], None],
     ) -> None:
         self.conn = conn
+        self.conn_path = conn_path
         self.counts = counts
         self.progress = progress
         self.on_skip = on_skip
@@ -250,12 +247,23 @@ class _Writer:
         self.progress(self.counts.summary())
         return True
 
-    def write(self, result: Extracted | _Rejected | _Unable) -> str:
+    def collect(self, pool: Pool | Inline) -> Result:
+        """The next result, committing while it is awaited so the write lock is never held for long."""
+        while True:
+            timeout = None
+            if self.conn.in_transaction:
+                timeout = max(0.0, COMMIT_SECONDS - (time.monotonic() - self.last_commit))
+            result = pool.result(timeout)
+            if result is not None:
+                return result
+            self.commit()
+
+    def write(self, result: Result) -> str:
         """Store one worker result; its source key."""
-        if isinstance(result, _Unable):
+        if isinstance(result, Unable):
             raise IngestError(result.reason.rstrip(".") + ".")
         self._begin()
-        if isinstance(result, _Rejected):
+        if isinstance(result, Rejected):
             store_skip(self.conn, result.skip, result.key)
             self._count_skip(result.skip)
         else:
@@ -282,6 +290,16 @@ class _Writer:
         self.uncommitted = 0
         self.last_commit = time.monotonic()
 
+    def finish(self, keep: bool) -> None:
+        """Commit what was written (`keep`) or roll it back; no error, since one is being reported."""
+        try:
+            if keep:
+                self.commit()
+        except sqlite3.Error:
+            pass
+        if self.conn.in_transaction:
+            self.conn.execute("ROLLBACK")
+
     def _count_skip(self, skip: Skip) -> None:
         self.counts.skipped[skip.reason] += 1
         self.on_skip(skip)
@@ -305,97 +323,12 @@ def source_key(document: Document) -> str:
     return digest.hexdigest()
 
 
-# ---------------------------------------------------------------------------------------------------------
-# Workers: one model load per process (the initializer), then document → article → statements.
-# ---------------------------------------------------------------------------------------------------------
-
-_reader: sqlite3.Connection | None = None
-_unable: str | None = None
-_fast = False
-_embed = False
-
-
-def _start_worker(db_path: str, parent: int, fast: bool, embed: bool) -> None:
-    global _reader, _unable, _fast, _embed
-    threading.Thread(target=_exit_with_parent, args=(parent,), daemon=True).start()
-    _fast, _embed = fast, embed
-    _unable = _warm_up(fast, embed)
-    _reader = open_reader(db_path)
-
-
-def _warm_up(fast: bool, embed: bool) -> str | None:
-    """Load the models once per process; why they cannot load (reported by the first task, as one
-    sentence, instead of a dead pool), or None."""
-    try:
-        statements = extract("Warm-up, the reporter said.", fast=fast)
-        if embed:
-            embed_statements("Warm-up, the reporter said.", statements)
-    except Exception as error:
-        return str(error) or type(error).__name__
-    return None
-
-
-def _exit_with_parent(parent: int) -> None:
-    """A worker whose writer died (kill -9) stops too, instead of idling on with its models loaded."""
-    while os.getppid() == parent:
-        time.sleep(PARENT_CHECK_SECONDS)
-    os._exit(1)
-
-
-def _start_inline(conn: sqlite3.Connection, fast: bool, embed: bool) -> None:
-    """In-process extraction (workers=0): duplicates are checked on the writer's own connection."""
-    global _reader, _unable, _fast, _embed
-    _reader, _fast, _embed = conn, fast, embed
-    _unable = _warm_up(fast, embed)
-
-
-def _use_reader(conn: sqlite3.Connection | None) -> None:
-    global _reader
-    _reader = conn
-
-
-def _process(key: str, document: Document) -> Extracted | _Rejected | _Unable:
-    """One document through the stages; any failure becomes a skip, never a crash of the batch."""
-    if _unable is not None:
-        return _Unable(key, _unable)
-    try:
-        article = to_article(document, fast=_fast)
-        if isinstance(article, Skip):
-            return _Rejected(key, article)
-        print_ = fingerprint(article.text)
-        if _reader is not None and find_duplicate(_reader, article.url, print_.text_hash) is not None:
-            return Extracted(key, article, print_, ())  # the writer records it as a duplicate
-        statements = tuple(extract(article.text, fast=_fast))
-        if not _embed:
-            return Extracted(key, article, print_, statements)
-        vectors = embed_statements(article.text, statements)
-        return Extracted(key, article, print_, statements, vectors, encoder_id())
-    except Exception as error:  # one bad document must not sink the batch
-        why = f"{type(error).__name__}: {error}"[:200]
-        return _Rejected(
-            key, Skip(document.source, "error", f"{document.source}: processing failed ({why}).")
-        )
-
-
-class _Inline(Executor):
-    """Runs each task at once in this process (workers=0): for tests, debugging and tiny inputs."""
-
-    def submit(self, fn: Callable[..., Any], /, *args: Any, **kwargs: Any) -> Future[Any]:
-        future: Future[Any] = Future()
-        future.set_result(fn(*args, **kwargs))
-        return future
-
-
-def _executor(workers: int | None, db_path: str, fast: bool, embed: bool) -> Executor:
+def _workers(
+    workers: int | None, conn: sqlite3.Connection, db_path: str, fast: bool, embed: bool
+) -> Pool | Inline:
+    """Worker processes, or (workers=0) extraction in this process checking duplicates on `conn`."""
     count = _worker_count(workers)
-    if count <= 0:
-        return _Inline()
-    return ProcessPoolExecutor(
-        max_workers=count,
-        mp_context=multiprocessing.get_context("spawn"),
-        initializer=_start_worker,
-        initargs=(db_path, os.getpid(), fast, embed),
-    )
+    return Pool(count, db_path, fast, embed) if count > 0 else Inline(Extractor(conn, fast, embed))
 
 
 def _window(workers: int | None) -> int:

@@ -1,7 +1,8 @@
 """Queries over a store: full-text search, people, one person's record, export. Library first: the CLI
 (and later the web layer) only renders what these return, frozen records, never database rows.
 
-`db` is a store path (opened read-write, migrated if older, refused if missing) or an open connection.
+`db` is a store path (opened for reading only, migrated first if older, refused if missing or damaged)
+or an open connection.
 """
 
 from __future__ import annotations
@@ -18,7 +19,7 @@ from dataclasses import dataclass
 from typing import Any, Literal, TextIO
 
 from onrecord.confidence import DEFAULT_MIN_CONFIDENCE
-from onrecord.store import StoreError, open_store
+from onrecord.store import StoreError
 from onrecord.store.lookup import find_speaker, speaker_ids
 from onrecord.store.names import name_key, parse_name
 from onrecord.store.sqlite import (
@@ -29,6 +30,7 @@ from onrecord.store.sqlite import (
     HIGHLIGHT_END,
     HIGHLIGHT_START,
     match_expression,
+    opened,
 )
 
 Db = str | os.PathLike[str] | sqlite3.Connection
@@ -124,16 +126,14 @@ class PersonRecord(PersonHeader):
 
 
 @contextmanager
-def connect(db: Db) -> Iterator[sqlite3.Connection]:
-    """An open store for `db` (closed afterwards when this opened it)."""
+def connect(db: Db, write: bool = False) -> Iterator[sqlite3.Connection]:
+    """An open store for `db`: a path is opened for reading only (unless `write`), closed afterwards,
+    and any database error while it is used (a damaged store, say) becomes a StoreError of one sentence."""
     if isinstance(db, sqlite3.Connection):
         yield db
         return
-    conn = open_store(os.fspath(db), create=False)
-    try:
+    with opened(os.fspath(db), write=write) as conn:
         yield conn
-    finally:
-        conn.close()
 
 
 SITE = "coalesce(a.site, a.domain)"

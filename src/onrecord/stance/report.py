@@ -83,7 +83,7 @@ def stance(
     )
     if save or score_new:
         _check_models()
-    with connect(db_path) as conn:
+    with connect(db_path, write=save) as conn:
         if save:
             scores, marked = _update(conn, text, terms, marks or {}, progress)
         else:

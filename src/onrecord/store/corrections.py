@@ -61,7 +61,8 @@ def merge_people(conn: sqlite3.Connection, keep: str, other: str) -> Correction:
         _rebuild_roles(conn, keep_id)
         conn.execute("COMMIT")
     except BaseException:
-        conn.execute("ROLLBACK")
+        if conn.in_transaction:  # SQLite may have rolled back already (a full disk)
+            conn.execute("ROLLBACK")
         raise
     return Correction("merge", keep_id, keep_name, other_id, other_name, moved)
 
@@ -95,7 +96,8 @@ def split_person(conn: sqlite3.Connection, person: str, name: str) -> Correction
         _rebuild_roles(conn, new_id)
         conn.execute("COMMIT")
     except BaseException:
-        conn.execute("ROLLBACK")
+        if conn.in_transaction:  # SQLite may have rolled back already (a full disk)
+            conn.execute("ROLLBACK")
         raise
     return Correction("split", speaker, _name(conn, speaker), new_id, _name(conn, new_id), len(moving))
 

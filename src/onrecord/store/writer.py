@@ -110,8 +110,9 @@ def _savepoint(conn: sqlite3.Connection) -> Iterator[None]:
     try:
         yield
     except BaseException:
-        conn.execute("ROLLBACK TO onrecord_write")
-        conn.execute("RELEASE onrecord_write")
+        if conn.in_transaction:  # SQLite may have rolled back the whole transaction (a full disk)
+            conn.execute("ROLLBACK TO onrecord_write")
+            conn.execute("RELEASE onrecord_write")
         raise
     conn.execute("RELEASE onrecord_write")
 

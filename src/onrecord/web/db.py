@@ -154,7 +154,7 @@ class Database:
             self._watch = self._reuse(self._watch)
             try:
                 return (self._watch.serial, _data_version(self._watch.conn))
-            except sqlite3.DatabaseError as error:
+            except (sqlite3.DatabaseError, UnicodeDecodeError) as error:
                 self._watch.conn.close()
                 self._watch = None
                 raise _unavailable(error) from error
@@ -170,7 +170,7 @@ class Database:
             finally:
                 if opened.conn.in_transaction:
                     opened.conn.execute("ROLLBACK")
-        except sqlite3.DatabaseError as error:
+        except (sqlite3.DatabaseError, UnicodeDecodeError) as error:
             self._local.opened = None
             opened.conn.close()
             raise _unavailable(error) from error
@@ -206,6 +206,8 @@ class Database:
                 self._upgrade()
                 conn = self._connect()
         except sqlite3.OperationalError as error:
+            raise _unavailable(error) from error
+        except UnicodeDecodeError as error:
             raise _unavailable(error) from error
         except sqlite3.DatabaseError as error:
             raise StoreUnavailable(
@@ -263,10 +265,12 @@ def _data_version(conn: sqlite3.Connection) -> int:
     return int(conn.execute("PRAGMA data_version").fetchone()[0])
 
 
-def _unavailable(error: sqlite3.DatabaseError) -> StoreUnavailable:
+def _unavailable(error: sqlite3.DatabaseError | UnicodeDecodeError) -> StoreUnavailable:
     message = str(error)
     if "locked" in message or "busy" in message:
         return StoreUnavailable(
             "The database is locked by another program (an ingest?); try again in a moment.", locked=True
         )
+    if isinstance(error, UnicodeDecodeError):
+        message = "it is damaged"
     return StoreUnavailable(f"The database cannot be read ({message}).")

@@ -1,0 +1,279 @@
+"""The ingest's extraction processes: `python -m onrecord.workers`, fed documents over a pipe.
+
+Each worker loads the models once, then reads (source key, Document) tasks from its stdin and writes one
+result per task, in order, to its stdout (length-prefixed pickles between an onrecord process and the
+children it started). No multiprocessing machinery: no semaphores to leak, no resource tracker left
+behind. A worker dies with its parent: when the parent closes the task pipe or dies (kill -9 included),
+the pipe reaches its end and the worker exits at once, mid-document if need be. Workers run in a session
+of their own, so Ctrl-C at the terminal reaches the ingest alone, which then stops them.
+"""
+
+from __future__ import annotations
+
+import os
+import pickle
+import queue
+import select
+import signal
+import sqlite3
+import struct
+import subprocess
+import sys
+import threading
+from collections import deque
+from dataclasses import dataclass
+from pathlib import Path
+
+from onrecord.articles import to_article
+from onrecord.extraction import extract
+from onrecord.records import Document, Skip
+from onrecord.stance.vectors import embed_statements, encoder_id
+from onrecord.store.dedup import fingerprint
+from onrecord.store.sqlite import open_reader
+from onrecord.store.writer import Extracted, find_duplicate
+
+_HEADER = struct.Struct("!Q")
+
+
+class WorkerError(Exception):
+    """A worker process died (out of memory?) or answered nonsense."""
+
+
+@dataclass(frozen=True)
+class Rejected:
+    key: str
+    skip: Skip
+
+
+@dataclass(frozen=True)
+class Unable:
+    """A worker that could not start (the model is missing): the whole ingest stops with its reason."""
+
+    key: str
+    reason: str
+
+
+Result = Extracted | Rejected | Unable
+
+
+# ---------------------------------------------------------------------------------------------------------
+# The parent's side: start workers, hand out tasks, collect results in the order tasks were given.
+# ---------------------------------------------------------------------------------------------------------
+
+
+@dataclass
+class _Worker:
+    process: subprocess.Popen[bytes]
+    tasks: int  # the write end of its stdin
+    results: int  # the read end of its stdout
+    outstanding: int = 0
+
+
+class Pool:
+    """`count` worker processes; `submit` a task, then `result` returns results in submission order."""
+
+    def __init__(self, count: int, db_path: str, fast: bool, embed: bool = False) -> None:
+        self._workers: list[_Worker] = []
+        self._order: deque[_Worker] = deque()
+        try:
+            for _ in range(count):
+                self._workers.append(_start(db_path, fast, embed))
+        except BaseException:
+            self.close()
+            raise
+
+    @property
+    def pending(self) -> int:
+        """Tasks submitted whose results were not collected yet."""
+        return len(self._order)
+
+    def submit(self, key: str, document: Document) -> None:
+        worker = min(self._workers, key=lambda each: each.outstanding)
+        try:
+            _send(worker.tasks, pickle.dumps((key, document), protocol=pickle.HIGHEST_PROTOCOL))
+        except BrokenPipeError as error:
+            raise WorkerError("a worker process ended before answering") from error
+        worker.outstanding += 1
+        self._order.append(worker)
+
+    def result(self, timeout: float | None = None) -> Result | None:
+        """The result of the oldest task not yet collected; None when `timeout` seconds pass first."""
+        worker = self._order[0]
+        ready, _, _ = select.select([worker.results], [], [], timeout)
+        if not ready:
+            return None
+        data = _receive(worker.results)
+        self._order.popleft()
+        worker.outstanding -= 1
+        result = pickle.loads(data)  # written by our own child process
+        if not isinstance(result, Extracted | Rejected | Unable):
+            raise WorkerError(f"a worker answered with a {type(result).__name__}")
+        return result
+
+    def close(self) -> None:
+        """Stop the workers at once (a result not collected yet is not wanted any more)."""
+        workers, self._workers = self._workers, []
+        self._order.clear()
+        for worker in workers:
+            os.close(worker.tasks)
+            worker.process.kill()
+        for worker in workers:
+            worker.process.wait()
+            os.close(worker.results)
+
+
+def _start(db_path: str, fast: bool, embed: bool) -> _Worker:
+    package_root = str(Path(__file__).resolve().parent.parent)
+    env = dict(os.environ)
+    env["PYTHONPATH"] = os.pathsep.join(filter(None, [package_root, env.get("PYTHONPATH")]))
+    process = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "onrecord.workers",
+            db_path,
+            "fast" if fast else "full",
+            "embed" if embed else "plain",
+        ],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        env=env,
+        start_new_session=True,
+    )
+    assert process.stdin is not None and process.stdout is not None
+    tasks, results = os.dup(process.stdin.fileno()), os.dup(process.stdout.fileno())
+    process.stdin.close()
+    process.stdout.close()
+    os.set_inheritable(tasks, False)
+    os.set_inheritable(results, False)
+    return _Worker(process, tasks, results)
+
+
+def _send(fd: int, data: bytes) -> None:
+    view = memoryview(_HEADER.pack(len(data)) + data)
+    while view:
+        view = view[os.write(fd, view) :]
+
+
+def _receive(fd: int) -> bytes:
+    (size,) = _HEADER.unpack(_read_exactly(fd, _HEADER.size))
+    return _read_exactly(fd, size)
+
+
+def _read_exactly(fd: int, size: int) -> bytes:
+    parts: list[bytes] = []
+    while size:
+        part = os.read(fd, min(size, 1 << 20))
+        if not part:
+            raise WorkerError("a worker process ended before answering")
+        parts.append(part)
+        size -= len(part)
+    return b"".join(parts)
+
+
+# ---------------------------------------------------------------------------------------------------------
+# The worker's side: one model load, then document → article → statements until the pipe ends.
+# ---------------------------------------------------------------------------------------------------------
+
+
+def _serve(db_path: str, fast: bool, embed: bool) -> None:
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    tasks, results = os.dup(0), os.dup(1)
+    os.dup2(2, 1)  # anything a library prints goes to stderr, never into the results
+    inbox: queue.Queue[tuple[str, Document]] = queue.Queue()
+    threading.Thread(target=_read_tasks, args=(tasks, inbox), daemon=True).start()
+    extractor = Extractor(_reader(db_path), fast, embed)
+    while True:
+        answer = pickle.dumps(extractor(*inbox.get()), protocol=pickle.HIGHEST_PROTOCOL)
+        try:
+            _send(results, answer)
+        except OSError:  # the parent is gone
+            os._exit(0)
+
+
+def _read_tasks(fd: int, inbox: queue.Queue[tuple[str, Document]]) -> None:
+    """Queue every task as it arrives (so the parent never blocks writing); at the end of the pipe (the
+    parent closed it or died) exit at once, whatever the worker is doing."""
+    while True:
+        try:
+            data = _receive(fd)
+        except WorkerError:
+            os._exit(0)
+        inbox.put(pickle.loads(data))  # written by our own parent process
+
+
+def _reader(db_path: str) -> sqlite3.Connection | None:
+    try:
+        return open_reader(db_path)
+    except sqlite3.Error:
+        return None
+
+
+class Extractor:
+    """Document → article → statements in this process, the models loaded once (on creation).
+
+    `duplicates`: a connection to the store, to skip extracting an article already stored. `embed`: also
+    compute each statement's embedding (for `onrecord stance`).
+    """
+
+    def __init__(self, duplicates: sqlite3.Connection | None, fast: bool, embed: bool = False) -> None:
+        self.duplicates = duplicates
+        self.fast = fast
+        self.embed = embed
+        self.unable: str | None = None
+        try:
+            warm_up = "Warm-up, the reporter said."
+            statements = extract(warm_up, fast=fast)
+            if embed:
+                embed_statements(warm_up, statements)
+        except Exception as error:  # reported by the first task, as one sentence, not a dead worker
+            self.unable = str(error) or type(error).__name__
+
+    def __call__(self, key: str, document: Document) -> Result:
+        """One document through the stages; any failure becomes a skip, never a crash of the batch."""
+        if self.unable is not None:
+            return Unable(key, self.unable)
+        try:
+            article = to_article(document, fast=self.fast)
+            if isinstance(article, Skip):
+                return Rejected(key, article)
+            print_ = fingerprint(article.text)
+            known = self.duplicates
+            if known is not None and find_duplicate(known, article.url, print_.text_hash) is not None:
+                return Extracted(key, article, print_, ())  # the writer records it as a duplicate
+            statements = tuple(extract(article.text, fast=self.fast))
+            if not self.embed:
+                return Extracted(key, article, print_, statements)
+            vectors = embed_statements(article.text, statements)
+            return Extracted(key, article, print_, statements, vectors, encoder_id())
+        except Exception as error:  # one bad document must not sink the batch
+            why = f"{type(error).__name__}: {error}"[:200]
+            message = f"{document.source}: processing failed ({why})."
+            return Rejected(key, Skip(document.source, "error", message))
+
+
+class Inline:
+    """The pool's interface, extracting in this process as each task is submitted (workers=0)."""
+
+    def __init__(self, extractor: Extractor) -> None:
+        self._extract = extractor
+        self._done: deque[Result] = deque()
+
+    @property
+    def pending(self) -> int:
+        return len(self._done)
+
+    def submit(self, key: str, document: Document) -> None:
+        self._done.append(self._extract(key, document))
+
+    def result(self, timeout: float | None = None) -> Result | None:
+        return self._done.popleft()
+
+    def close(self) -> None:
+        self._done.clear()
+
+
+if __name__ == "__main__":
+    from onrecord.workers import _serve as serve  # this module's classes, not __main__'s, get pickled
+
+    serve(sys.argv[1], sys.argv[2] == "fast", sys.argv[3] == "embed")
