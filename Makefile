@@ -15,7 +15,7 @@ PORT ?= 8000
 SAMPLE_DB ?= out/samples.db
 PIP := $(BIN)/python -m pip --quiet
 
-.PHONY: help install browser run test lint eval train bench bench-search bench-ingest bench-web bench-html clean
+.PHONY: help install browser run test lint eval train bench bench-search bench-ingest bench-web bench-html bench-scale clean
 
 help:
 	@echo "make run     set up .venv, extract the statements in samples/, store them and serve them on :$(PORT)"
@@ -24,7 +24,7 @@ help:
 	@echo "make eval    score the extractor on $(POLNEAR_DEV) (needs $(SHARED))"
 	@echo "make train   rebuild the attribution tagger from $(SHARED)/polnear on the CPU (about 30 min)"
 	@echo "make bench   extraction speed and peak memory (RUNS=$(RUNS)); also bench-search, bench-ingest,"
-	@echo "             bench-web, bench-html"
+	@echo "             bench-web, bench-html, bench-scale"
 	@echo "make install set up .venv only (done by the targets above when needed)"
 	@echo "make clean   remove .venv, caches and build output"
 
@@ -85,6 +85,10 @@ bench-web: install
 
 bench-html: install
 	$(BIN)/python bench/bench_html_quality.py
+
+# Time per character and peak memory against input size, up to the 20 MB limit (about 20 min).
+bench-scale: install
+	$(BIN)/python bench/bench_scale.py --runs 3
 
 clean:
 	rm -rf $(VENV) build dist src/*.egg-info .pytest_cache .mypy_cache .ruff_cache .hypothesis
