@@ -86,7 +86,7 @@ bench-web: install
 bench-html: install
 	$(BIN)/python bench/bench_html_quality.py
 
-# Time per character and peak memory against input size, up to the 20 MB limit (about 20 min).
+# Time per character and peak memory against input size, up to the 20 MB limit (an hour on 2 shared cores).
 bench-scale: install
 	$(BIN)/python bench/bench_scale.py --runs 3
 
