@@ -15,7 +15,7 @@ PORT ?= 8000
 SAMPLE_DB ?= out/samples.db
 PIP := $(BIN)/python -m pip --quiet
 
-.PHONY: help install browser run test lint eval calibrate train train-stance bench bench-search bench-ingest bench-web bench-html bench-stance clean
+.PHONY: help install browser run test lint eval calibrate train train-stance bench bench-search bench-ingest bench-web bench-html bench-stance bench-scale clean
 
 help:
 	@echo "make run     set up .venv, extract the statements in samples/, store them and serve them on :$(PORT)"
@@ -26,7 +26,7 @@ help:
 	@echo "make train   rebuild the attribution tagger from $(SHARED)/polnear on the CPU (about 30 min)"
 	@echo "make train-stance  rebuild the stance classifier from $(SHARED)/stance, $(SHARED)/polnear and the repo (~2 min)"
 	@echo "make bench   extraction speed and peak memory (RUNS=$(RUNS)); also bench-search, bench-ingest,"
-	@echo "             bench-web, bench-html, bench-stance"
+	@echo "             bench-web, bench-html, bench-stance, bench-scale"
 	@echo "make install set up .venv only (done by the targets above when needed)"
 	@echo "make clean   remove .venv, caches and build output"
 
@@ -103,6 +103,10 @@ bench-stance: install
 
 bench-html: install
 	$(BIN)/python bench/bench_html_quality.py
+
+# Time per character and peak memory against input size, up to the 20 MB limit (an hour on 2 shared cores).
+bench-scale: install
+	$(BIN)/python bench/bench_scale.py --runs 3
 
 clean:
 	rm -rf $(VENV) build dist src/*.egg-info .pytest_cache .mypy_cache .ruff_cache .hypothesis

@@ -135,7 +135,8 @@ def child(path: str, fast: bool) -> None:
 
 def run_once(path: Path, fast: bool, timeout: float) -> dict[str, float | str]:
     """One subprocess: its JSON line plus its peak RSS in MB (from `wait4`, so only that child's)."""
-    command = [sys.executable, __file__, "--child", str(path)] + (["--fast"] if fast else [])
+    script = str(Path(__file__).resolve())
+    command = [sys.executable, script, "--child", str(path)] + (["--fast"] if fast else [])
     source = os.pathsep.join(filter(None, [str(REPO / "src"), os.environ.get("PYTHONPATH")]))
     process = subprocess.Popen(command, stdout=subprocess.PIPE, env={**os.environ, "PYTHONPATH": source})
     timer = threading.Timer(timeout, process.kill)
