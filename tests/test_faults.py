@@ -30,6 +30,7 @@ from onrecord.workers import Extractor, Inline
 from processes import alive, children
 
 ARTICLES = 120
+LONG_ARTICLES = 600
 ONRECORD = [sys.executable, "-c", "import sys; from onrecord.cli import main; sys.exit(main())"]
 TIMES = {"ingested_at", "seen_at", "skipped_at", "created_at"}
 """Columns that say when a row was written: the only ones that differ between two runs."""
@@ -115,24 +116,33 @@ def wait_for(condition: Callable[[], bool], process: subprocess.Popen[bytes], se
         time.sleep(0.02)
 
 
-@pytest.fixture(scope="module")
-def clean(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path, Snapshot]:
-    """The corpus (ARTICLES articles and a blank file), a store of one uninterrupted run, its snapshot."""
-    folder = tmp_path_factory.mktemp("faults")
+def clean_run(folder: Path, articles: int) -> tuple[Path, Path, Snapshot]:
+    """A corpus (`articles` articles and a blank file), a store of one uninterrupted run, its snapshot."""
     corpus = folder / "news"
-    write_articles(corpus, ARTICLES)
+    write_articles(corpus, articles)
     (corpus / "blank.txt").write_text("  \n", encoding="utf-8")
     db = folder / "clean.db"
     finish(corpus, db)
     taken = snapshot(db)
-    assert len(taken["articles"]) == ARTICLES and taken["skips"] and taken["statements"]
+    assert len(taken["articles"]) == articles and taken["skips"] and taken["statements"]
     return corpus, db, taken
 
 
+@pytest.fixture(scope="module")
+def clean(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path, Snapshot]:
+    return clean_run(tmp_path_factory.mktemp("faults"), ARTICLES)
+
+
+@pytest.fixture(scope="module")
+def long_clean(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path, Snapshot]:
+    """A corpus long enough that an ingest still runs well after its first commit, on a fast machine."""
+    return clean_run(tmp_path_factory.mktemp("faults-long"), LONG_ARTICLES)
+
+
 def test_kill_9_at_random_points_then_a_rerun_equals_a_clean_run(
-    clean: tuple[Path, Path, Snapshot], tmp_path: Path
+    long_clean: tuple[Path, Path, Snapshot], tmp_path: Path
 ) -> None:
-    corpus, _, expected = clean
+    corpus, _, expected = long_clean
     db = tmp_path / "killed.db"
     pick = random.Random(9)
     killed = 0
@@ -141,6 +151,7 @@ def test_kill_9_at_random_points_then_a_rerun_equals_a_clean_run(
         process = start(corpus, db, workers)
         wait_for(lambda before=before: committed(db) > before, process)  # type: ignore[misc]
         time.sleep(pick.uniform(0.0, 0.6))
+        assert process.poll() is None, "the ingest still runs when it is killed"
         helpers = children(process.pid)
         process.kill()
         _, err = process.communicate(timeout=5)  # ends only when no worker holds stderr any more
@@ -149,7 +160,7 @@ def test_kill_9_at_random_points_then_a_rerun_equals_a_clean_run(
         assert all_gone(helpers), "workers die with the ingest"
         killed += process.returncode == -signal.SIGKILL
     assert killed >= 2, "killed mid-run"
-    assert committed(db) < ARTICLES
+    assert committed(db) < LONG_ARTICLES
     finish(corpus, db)
     assert snapshot(db) == expected
 
