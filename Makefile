@@ -52,6 +52,7 @@ run: install
 	$(BIN)/onrecord extract samples/
 	mkdir -p $(dir $(SAMPLE_DB))
 	$(BIN)/onrecord ingest samples/ --db $(SAMPLE_DB)
+	$(BIN)/onrecord stance "Estmark should deliver the air-defence systems it promised Ukraine" --db $(SAMPLE_DB)
 	$(BIN)/onrecord serve --db $(SAMPLE_DB) --port $(PORT)
 
 test: install browser
