@@ -332,7 +332,9 @@ def _process(key: str, document: Document) -> Extracted | _Rejected | _Unable:
         print_ = fingerprint(article.text)
         if _reader is not None and find_duplicate(_reader, article.url, print_.text_hash) is not None:
             return Extracted(key, article, print_, ())  # the writer records it as a duplicate
-        return Extracted(key, article, print_, tuple(extract(article.text, fast=_fast)))
+        return Extracted(
+            key, article, print_, tuple(extract(article.text, fast=_fast, language=article.language))
+        )
     except Exception as error:  # one bad document must not sink the batch
         why = f"{type(error).__name__}: {error}"[:200]
         return _Rejected(

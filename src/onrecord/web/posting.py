@@ -80,7 +80,7 @@ def post_article(
             existing = find_duplicate(conn, article.url, print_.text_hash)
             if existing is not None:
                 return Posted("duplicate", existing, 0, 0)
-            statements = tuple(extract(article.text))
+            statements = tuple(extract(article.text, language=article.language))
             return _store(conn, Extracted(source_key(document), article, print_, statements))
         finally:
             conn.close()
