@@ -181,9 +181,12 @@ def _cue_after(doc: Doc, end: int) -> Token | None:
 
 
 def _cue_before(doc: Doc, start: int) -> Token | None:
-    """`X a déclaré : « …`: a cue within a few words before the opening mark, in the same sentence."""
+    """`X a déclaré : « …`: a cue within a few words before the colon before the opening mark (without
+    the colon it is a scare quote: `jugé « vert »`)."""
+    colon = False
     for i in range(start - 1, max(-1, start - 6), -1):
-        if _is_cue(doc[i]):
+        colon = colon or doc[i].text == ":"
+        if colon and _is_cue(doc[i]):
             return doc[i]
         if doc[i].is_sent_start or doc[i].text in (".", "»", "”"):
             return None
