@@ -16,7 +16,7 @@ from onrecord.extraction import extract
 from onrecord.pipeline import extract_paths
 from onrecord.records import Article, Statement
 
-SAMPLE = Path(__file__).parent.parent / "samples" / "valmont-pont-fr.txt"
+SAMPLE = Path(__file__).parent.parent / "samples" / "fr" / "valmont-pont.txt"
 
 # (kind, start of the content, cue, speaker name, mention)
 EXPECTED = [

@@ -55,6 +55,8 @@ SCRIPT_LANGUAGES = {
 """The languages a script's verdict accepts from the detector (`ru` or `uk` for Cyrillic); any other
 pick of the detector gives way to the script's own language."""
 _SCRIPT_RE = {name: re.compile("[" + "".join(ranges) + "]") for name, _, ranges in SCRIPTS}
+_ANY_SCRIPT = re.compile("[" + "".join(r for _, _, ranges in SCRIPTS for r in ranges) + "]")
+_NOT_ASCII_LETTERS = bytes(b for b in range(128) if not chr(b).isalpha())
 _LETTER = re.compile(r"[^\W\d_]")
 _WORD = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af]|\w+")
 _NAMES = {
@@ -147,9 +149,11 @@ def dominant_script(text: str) -> tuple[str, float] | None:
     """The non-Latin script holding at least `SCRIPT_SHARE` of the letters in `text`, with that share;
     None for a text mostly in Latin letters. Japanese mixes Kanji with Kana (Chinese has none): where a
     twentieth of the letters are Kana, the Han letters count as Kana."""
-    letters = sum(1 for _ in _LETTER.finditer(text))
-    if not letters:
-        return None
+    others = len(_ANY_SCRIPT.findall(text))
+    ascii_letters = len(text.encode("ascii", "ignore").translate(None, _NOT_ASCII_LETTERS))
+    if not others or others < SCRIPT_SHARE * (others + ascii_letters):
+        return None  # mostly Latin letters (news in English), told in two quick passes
+    letters = len(_LETTER.findall(text))
     counts = {name: len(pattern.findall(text)) for name, pattern in _SCRIPT_RE.items()}
     if counts["Kana"] * 20 >= letters:
         counts["Kana"] += counts.pop("Han")
