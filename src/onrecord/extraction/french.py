@@ -31,6 +31,7 @@ MODEL = MODELS["fr"]
 MODEL_MISSING = f"The spaCy model {MODEL} is not installed; run `make install` to install it."
 PRONOUNS = {"il": "il", "elle": "elle", "ils": "il", "elles": "elle"}
 TIMES = {"lundi", "mardi", "mercredi", "jeudi", "vendredi", "samedi", "dimanche", "hier", "soir", "matin"}
+LOOK_BACK = 200  # people named before a mention that it may refer back to
 WINDOW = 12  # tokens after a closing quote mark (or before an opening one) where its cue may be
 DIALOGUE = re.compile(r"^[ \t]*[—–][ \t\u00a0]*(?=\S)", re.MULTILINE)
 QUOTE = re.compile(r"«([^«»]{1,5000})»|[“\"]([^“”\"\n]{1,2000})[”\"]")
@@ -351,14 +352,20 @@ class _People:
         """`Martin` after `Claire Martin` is Claire Martin."""
         if " " in name:
             return None
-        for person in reversed(self.named):
-            if person.start < at and person.name.split()[-1] == name:
+        for person in self.before(at):
+            if person.name.split()[-1] == name:
                 return person
         return None
 
+    def before(self, at: int) -> list[_Person]:
+        """The last `LOOK_BACK` people named before `at`, latest first (a long text stays linear)."""
+        end = bisect_left(self.starts, at)
+        return self.named[max(0, end - LOOK_BACK) : end][::-1]
+
     def spoke(self, statement: Statement, at: int) -> None:
         if statement.speaker.name and statement.speaker.type == "person":
-            match = next((p for p in reversed(self.named) if p.name == statement.speaker.name), None)
+            named_by = statement.speaker.mention.end if statement.speaker.mention else at
+            match = next((p for p in self.before(named_by + 1) if p.name == statement.speaker.name), None)
             if match is not None:
                 self.speakers.append((at, match))
 
@@ -390,8 +397,8 @@ class _People:
         head = next((t for t in words if t.pos_ == "NOUN"), None)
         if head is None:
             return Speaker(name=None, mention=mention)
-        for person in reversed(self.named):
-            if person.start < mention.start and person.role and head.lower_ in person.role.lower().split():
+        for person in self.before(mention.start):
+            if person.role and head.lower_ in person.role.lower().split():
                 return Speaker(person.name, person.type, person.role, mention)
         text = source.text.strip(" ,")
         for determiner in ("le ", "la ", "les ", "l'", "l’"):
@@ -400,10 +407,10 @@ class _People:
 
     def _pronoun(self, pronoun: str, at: int) -> _Person | None:
         """`il`/`elle`: the last speaker of that gender before `at`, else the last person so named."""
-        for start, person in reversed(self.speakers):
+        for start, person in reversed(self.speakers[-LOOK_BACK:]):
             if start < at and person.pronoun in (None, pronoun):
                 return person
-        for person in reversed(self.named[: bisect_left(self.starts, at)]):
+        for person in self.before(at):
             if person.type == "person" and person.pronoun in (None, pronoun):
                 return person
         return None
