@@ -136,5 +136,6 @@ def test_french_negatives(text: str) -> None:
 @settings(max_examples=40, deadline=None)
 @given(st.text(alphabet=st.sampled_from(list('ab «»“”"—–,.:\n selon a dit que il elle X'))))
 def test_no_french_text_makes_it_raise(text: str) -> None:
+    text = text.replace("X", "\ud800")  # a lone surrogate, as a JSON escape gives
     for statement in extract(text, language="fr"):
         assert all(text[s.start : s.end] == s.text for s in statement.content)

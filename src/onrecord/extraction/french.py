@@ -25,7 +25,15 @@ from onrecord.extraction.candidates import stable_id
 from onrecord.extraction.nlp import chunks
 from onrecord.extraction.tagger import ModelError
 from onrecord.language import MODELS
-from onrecord.records import Span, Speaker, SpeakerType, Statement, StatementKind, StatementMode
+from onrecord.records import (
+    Span,
+    Speaker,
+    SpeakerType,
+    Statement,
+    StatementKind,
+    StatementMode,
+    without_surrogates,
+)
 
 MODEL = MODELS["fr"]
 MODEL_MISSING = f"The spaCy model {MODEL} is not installed; run `make install` to install it."
@@ -79,7 +87,7 @@ def extract_french(text: str) -> list[Statement]:
         return []
     people = _People()
     statements: list[Statement] = []
-    for base, doc in _parse(text):
+    for base, doc in _parse(without_surrogates(text)):  # spaCy hashes words as UTF-8
         people.add(doc, base)
         for found in _statements_in(doc, text, base):
             statements.append(_statement(text, found, base, people))
