@@ -278,14 +278,23 @@ def _speaker_words(cue: Token) -> SpacySpan | None:
 
 
 def _words_after(cue: Token) -> SpacySpan | None:
+    """The words after an incise's cue, to the end of the clause: a comma ends them unless a name follows
+    (`la ministre des Transports, Claire Martin`), so `la maire, qui a ajouté …` is `la maire`."""
     doc, i = cue.doc, cue.i + 1
     end = i
-    while end < len(doc) and not (doc[end].is_punct and doc[end].text not in ("'", "’", "-", ",")):
-        if doc[end].text in ("«", "“") or (doc[end].is_sent_start and end > i):
-            break
+    while end < len(doc) and not _ends_words(doc, end, i):
         end += 1
     words = doc[i:end]
     return words if any(t.pos_ in ("NOUN", "PROPN", "PRON") for t in words) else None
+
+
+def _ends_words(doc: Doc, at: int, start: int) -> bool:
+    token = doc[at]
+    if token.text == ",":
+        return at + 1 >= len(doc) or doc[at + 1].pos_ != "PROPN"
+    if token.text in ("«", "“") or "\n" in token.text or (token.is_sent_start and at > start):
+        return True
+    return token.is_punct and token.text not in ("'", "’", "-")
 
 
 def _subject(cue: Token) -> SpacySpan | None:
