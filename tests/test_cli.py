@@ -25,7 +25,7 @@ STATEMENT_KEYS = ["id", "kind", "content", "cue", "speaker", "confidence", "mode
 DOCUMENT_KEYS = ["document", "title", "url", "published", "site", "language", "statements"]
 
 
-def fake_extract(text: str, fast: bool = False) -> list[Statement]:
+def fake_extract(text: str, fast: bool = False, language: str = "en") -> list[Statement]:
     """A stand-in extractor: every “...” quote, with the next "said" as cue and the next "he" as mention."""
     statements = []
     for number, quote in enumerate(re.finditer(r"“([^”]*)”", text)):

@@ -10,7 +10,14 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from onrecord.articles import to_article
-from onrecord.language import MIN_WORDS, count_words, detect_language
+from onrecord.language import (
+    MIN_WORDS,
+    Language,
+    count_words,
+    detect_language,
+    dominant_script,
+    read_language,
+)
 from onrecord.records import Article, Document, Skip
 
 ENGLISH = (
@@ -52,22 +59,25 @@ def test_english_is_kept_and_labelled() -> None:
     assert isinstance(article, Article) and article.language == "en" and article.notes == ()
 
 
-@pytest.mark.parametrize(
-    ("code", "name"), [("de", "German"), ("fr", "French"), ("es", "Spanish"), ("ja", "Japanese")]
-)
+@pytest.mark.parametrize(("code", "name"), [("de", "German"), ("es", "Spanish"), ("ja", "Japanese")])
 def test_other_languages_are_skipped_with_the_language_named(code: str, name: str) -> None:
     result = to_article(text_document(FOREIGN[code]))
     assert isinstance(result, Skip), result
     assert (result.reason, result.source) == ("not-english", "story.txt")
     assert result.message.startswith(f"story.txt: the text is in {name} ({code}, ")
-    assert "English only" in result.message
+    assert "onrecord reads English and French only" in result.message
+
+
+def test_french_is_kept_and_labelled() -> None:
+    article = to_article(text_document(FOREIGN["fr"]))
+    assert isinstance(article, Article) and article.language == "fr" and article.notes == ()
 
 
 def test_html_page_in_another_language_is_skipped() -> None:
-    paragraphs = "".join(f"<p>{sentence}.</p>" for sentence in FOREIGN["fr"].split(". "))
-    page = f"<html lang='fr'><head><title>Le quai</title></head><body><article>{paragraphs}</article></body>"
-    result = to_article(Document(source="quai.html", data=page.encode(), media_type="html"))
-    assert isinstance(result, Skip) and result.reason == "not-english" and "French" in result.message
+    paragraphs = "".join(f"<p>{sentence}.</p>" for sentence in FOREIGN["de"].split(". "))
+    page = f"<html lang='de'><head><title>Der Kai</title></head><body><article>{paragraphs}</article></body>"
+    result = to_article(Document(source="kai.html", data=page.encode(), media_type="html"))
+    assert isinstance(result, Skip) and result.reason == "not-english" and "German" in result.message
 
 
 @pytest.mark.parametrize(
@@ -113,3 +123,87 @@ def test_long_text_costs_no_more_than_a_short_one() -> None:
 def test_detection_never_raises(text: str) -> None:
     detected = detect_language(text)
     assert detected is None or 0.0 <= detected.confidence <= 1.0
+
+
+# Team-written snippets, one per script: each is not English whatever the detector says.
+SCRIPT_SNIPPETS = [
+    (
+        "Han",
+        "zh",
+        "国务院新闻办公室今天举行新闻发布会，外交部发言人表示，中方愿同各方一道努力，推动地区局势尽快缓和下来。",
+    ),
+    (
+        "Kana",
+        "ja",
+        "市長は月曜日の記者会見で、来年の予算案について「市民の声を聞きながら進めたい」と述べました。",
+    ),
+    (
+        "Hangul",
+        "ko",
+        "대변인은 월요일 기자회견에서 정부가 다음 주에 새로운 예산안을 국회에 제출할 것이라고 밝혔다.",
+    ),
+    (
+        "Cyrillic",
+        "ru",
+        "Президент заявил в понедельник, что переговоры продолжатся на следующей неделе в Москве.",
+    ),
+    (
+        "Greek",
+        "el",
+        "Ο υπουργός δήλωσε τη Δευτέρα ότι οι διαπραγματεύσεις θα συνεχιστούν την επόμενη εβδομάδα.",
+    ),
+    (
+        "Arabic",
+        "ar",
+        "قال المتحدث باسم الحكومة يوم الاثنين إن المفاوضات ستستمر الأسبوع المقبل في العاصمة بحضور الوفود.",
+    ),
+    ("Hebrew", "he", "דובר הממשלה אמר ביום שני כי המשא ומתן יימשך בשבוע הבא בירושלים בהשתתפות כל המשלחות."),
+    (
+        "Devanagari",
+        "hi",
+        "सरकार के प्रवक्ता ने सोमवार को कहा कि बातचीत अगले सप्ताह राजधानी में जारी रहेगी और सभी दल शामिल होंगे।",
+    ),
+    ("Thai", "th", "โฆษกรัฐบาลกล่าวเมื่อวันจันทร์ว่าการเจรจาจะดำเนินต่อไปในสัปดาห์หน้าที่กรุงเทพมหานครพร้อมคณะผู้แทนทุกฝ่าย"),
+]
+
+
+@pytest.mark.parametrize(("script", "code", "text"), SCRIPT_SNIPPETS)
+def test_a_text_mostly_in_another_script_is_not_english(script: str, code: str, text: str) -> None:
+    found = dominant_script(text)
+    assert found is not None and found[0] == script and found[1] > 0.9
+    padded = text + " " + text  # past MIN_WORDS for the scripts written with spaces
+    verdict = read_language(padded)
+    assert verdict is not None and verdict.code == code
+    result = to_article(text_document(padded))
+    assert isinstance(result, Skip) and result.reason == "not-english", result
+    assert f"({code}, " in result.message
+
+
+def test_the_script_decides_over_english_furniture() -> None:
+    """A Chinese page with English furniture: the script decides, however unsure the detector is."""
+    text = "Home | News | Login " * 3 + SCRIPT_SNIPPETS[0][2]
+    share = dominant_script(text)
+    assert share is not None and 0.5 < share[1] < 0.6
+    assert read_language(text) == Language("zh", share[1], script="Han")
+    result = to_article(text_document(text))
+    assert isinstance(result, Skip) and result.reason == "not-english"
+    assert "Chinese (zh, 55% of the letters in Han script)" in result.message
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        ENGLISH.replace("Mareike Oduya", "Wang Lei (王磊)"),
+        "President Xi Jinping (习近平) met Vladimir Putin (Владимир Путин) in Moscow on Tuesday, and the two "
+        "leaders said after the talks that their countries would deepen trade ties over the next decade.",
+        ENGLISH + " The harbour's old name, Λιμάνι, is carved above the gate.",
+    ],
+)
+def test_an_english_article_with_foreign_names_stays_english(text: str) -> None:
+    assert dominant_script(text) is None
+    article = to_article(text_document(text))
+    assert isinstance(article, Article) and article.language == "en"
+
+
+def test_a_text_without_letters_has_no_script() -> None:
+    assert dominant_script("2024 — 12 : 30 … !!!") is None

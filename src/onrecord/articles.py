@@ -9,8 +9,9 @@ capture date, a JSON Lines record's or feed entry's fields) fills the gaps. For 
 date anywhere, the file's modification time is the last resort, and a note says so. Publication dates
 are ISO dates (YYYY-MM-DD); one that cannot be read is dropped, with a note.
 
-Language: texts of `language.MIN_WORDS` words or more are checked (py3langid, offline); the extractor
-reads English only, so a text that is surely in another language is skipped.
+Language: texts of `language.MIN_WORDS` words or more are checked (py3langid, offline, and the script
+check beside it); a text surely in English or French (with its model installed) is kept with its language
+code, one surely in another language is skipped.
 
 Size: a page over `MAX_HTML_BYTES` once its scripts and styles are removed is refused (``too-large``).
 
@@ -32,7 +33,7 @@ from functools import cache
 from typing import Any
 
 from onrecord.decoding import decode_html, decode_text
-from onrecord.language import MIN_CONFIDENCE, count_words, detect_language
+from onrecord.language import MODELS, count_words, has_model, language_name, read_language
 from onrecord.records import Article, Document, Skip
 
 HEADLINE_CHARS = 200  # a plain text's first line longer than this is not its headline
@@ -71,16 +72,19 @@ def to_article(document: Document, fast: bool = False) -> Article | Skip:
 
 
 def _check_language(article: Article) -> Article | Skip:
-    """The article, or a `not-english` Skip when its text is surely in another language."""
-    detected = detect_language(article.text)
+    """The article with its language code, or a `not-english` Skip when its text is surely in a language
+    onrecord has no model for (the reason code is kept from when English was the only one)."""
+    detected = read_language(article.text)
     if detected is None or detected.code == "en":
         return article
-    sure = f"{detected.confidence:.0%}"
-    if detected.confidence >= MIN_CONFIDENCE:
-        language = f"{detected.name} ({detected.code}, {sure} sure)"
-        message = f"{article.source}: the text is in {language}; onrecord reads English only for now."
+    if detected.sure:
+        if has_model(detected.code):
+            return replace(article, language=detected.code)
+        language = f"{detected.name} ({detected.code}, {detected.evidence})"
+        read = " and ".join(language_name(code) for code in MODELS if has_model(code))
+        message = f"{article.source}: the text is in {language}; onrecord reads {read} only for now."
         return Skip(article.source, "not-english", message)
-    note = f"language unclear (most like {detected.name}, {sure} sure); read as English"
+    note = f"language unclear (most like {detected.name}, {detected.evidence}); read as English"
     return replace(article, notes=(*article.notes, note))
 
 

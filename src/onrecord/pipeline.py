@@ -26,4 +26,4 @@ def extract_paths(paths: Iterable[str], fast: bool = False) -> Iterator[ExtractR
         if isinstance(article, Skip):
             yield article
             continue
-        yield article, extract(article.text, fast=fast)
+        yield article, extract(article.text, fast=fast, language=article.language)

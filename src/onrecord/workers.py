@@ -241,7 +241,7 @@ class Extractor:
             known = self.duplicates
             if known is not None and find_duplicate(known, article.url, print_.text_hash) is not None:
                 return Extracted(key, article, print_, ())  # the writer records it as a duplicate
-            statements = tuple(extract(article.text, fast=self.fast))
+            statements = tuple(extract(article.text, fast=self.fast, language=article.language))
             if not self.embed:
                 return Extracted(key, article, print_, statements)
             vectors = embed_statements(article.text, statements)

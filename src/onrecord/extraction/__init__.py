@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
 import importlib.util
 from bisect import bisect_left
 from dataclasses import replace
@@ -11,9 +10,10 @@ from spacy.pipeline import TrainablePipe
 from spacy.tokens import Doc
 
 from onrecord.extraction.calibration import calibrate
-from onrecord.extraction.candidates import Candidate
+from onrecord.extraction.candidates import Candidate, stable_id
 from onrecord.extraction.direct import direct_candidates, headline_candidates, inside_mask
 from onrecord.extraction.doccache import text_of
+from onrecord.extraction.french import extract_french
 from onrecord.extraction.indirect import indirect_candidates
 from onrecord.extraction.nlp import MODEL, MODEL_MISSING, attribution_tagger, parse
 from onrecord.extraction.quotes import Quote, find_quotes
@@ -25,14 +25,17 @@ from onrecord.records import Span, Statement, without_surrogates
 __all__ = ["ModelError", "extract", "mode", "uncalibrated"]
 
 
-def extract(text: str, fast: bool = False) -> list[Statement]:
+def extract(text: str, fast: bool = False, language: str = "en") -> list[Statement]:
     """Every statement in `text`, in order of appearance. Never raises for any input string.
 
     The default mode runs the rules and the learned attribution tagger (which finds the statements the
     rules miss). `fast` runs the rules alone, without the statistical named-entity recogniser either
     (speaker names then come from runs of proper nouns). Check the models first with `mode()`.
     Confidences are calibrated on PolNeAR dev (onrecord.extraction.calibration).
+    `language` "fr" reads French by rules alone (onrecord.extraction.french; uncalibrated confidences).
     """
+    if language == "fr":
+        return extract_french(text)
     return calibrate(uncalibrated(text, fast), fast)
 
 
@@ -114,7 +117,7 @@ def _statement(text: str, candidate: Candidate, base: int, entities: Entities) -
     if others:
         speaker = replace(speaker, co_speakers=others)
     return Statement(
-        id=_stable_id(content),
+        id=stable_id(content),
         kind=candidate.kind,  # type: ignore[arg-type]
         content=content,
         cue=cue,
@@ -122,8 +125,3 @@ def _statement(text: str, candidate: Candidate, base: int, entities: Entities) -
         confidence=candidate.confidence,
         mode="attitude" if candidate.mode == "attitude" else "speech",
     )
-
-
-def _stable_id(content: tuple[Span, ...]) -> str:
-    key = "|".join(f"{s.start}:{s.end}:{s.text}" for s in content)
-    return hashlib.sha1(key.encode("utf-8", "surrogatepass")).hexdigest()[:16]

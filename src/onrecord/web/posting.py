@@ -81,7 +81,7 @@ def post_article(
             existing = find_duplicate(conn, article.url, print_.text_hash)
             if existing is not None:
                 return Posted("duplicate", existing, 0, 0)
-            statements = tuple(extract(article.text))
+            statements = tuple(extract(article.text, language=article.language))
             vectors, encoder = embeddings_if_possible(article.text, statements)
             item = Extracted(source_key(document), article, print_, statements, vectors, encoder)
             return _store(conn, item)
