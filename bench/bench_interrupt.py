@@ -16,7 +16,6 @@ import argparse
 import json
 import os
 import signal
-import sqlite3
 import statistics
 import subprocess
 import sys
@@ -27,20 +26,9 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tests"))
 
 from news_factory import write_articles
-from processes import alive, children
+from processes import alive, children, committed
 
 ONRECORD = [sys.executable, "-c", "import sys; from onrecord.cli import main; sys.exit(main())"]
-
-
-def committed(db: Path) -> int:
-    try:
-        conn = sqlite3.connect(f"file:{db}?mode=ro", uri=True)
-        try:
-            return int(conn.execute("SELECT count(*) FROM articles").fetchone()[0])
-        finally:
-            conn.close()
-    except sqlite3.Error:
-        return 0
 
 
 def one_run(folder: Path, corpus: Path, how: str, options: list[str]) -> float:

@@ -27,7 +27,7 @@ from onrecord.ingest import IngestError, ingest
 from onrecord.store import StoreError, open_store
 from onrecord.store.lock import writer_lock
 from onrecord.workers import Extractor, Inline
-from processes import alive, children
+from processes import alive, children, committed
 
 ARTICLES = 120
 LONG_ARTICLES = 600
@@ -89,17 +89,6 @@ def finish(corpus: Path, db: Path) -> str:
     stderr = err.decode()
     assert "Traceback" not in stderr and "leaked" not in stderr and "Exception ignored" not in stderr
     return stderr
-
-
-def committed(db: Path) -> int:
-    try:
-        conn = sqlite3.connect(f"file:{db}?mode=ro", uri=True)
-        try:
-            return int(conn.execute("SELECT count(*) FROM articles").fetchone()[0])
-        finally:
-            conn.close()
-    except sqlite3.Error:
-        return 0
 
 
 def all_gone(pids: list[int]) -> bool:

@@ -17,7 +17,7 @@ from news_factory import article_text, write_articles
 from onrecord.cli import main
 from onrecord.ingest import ingest
 from onrecord.store import merge_people, open_store
-from processes import alive, children
+from processes import alive, children, committed
 
 TABLES = ("articles", "statements", "appearances", "speakers", "aliases", "roles", "inputs", "skips")
 
@@ -174,17 +174,6 @@ KILLED_INGEST = (
 )
 
 
-def _committed(db: Path) -> int:
-    try:
-        conn = sqlite3.connect(f"file:{db}?mode=ro", uri=True)
-        try:
-            return int(conn.execute("SELECT count(*) FROM articles").fetchone()[0])
-        finally:
-            conn.close()
-    except sqlite3.Error:
-        return 0
-
-
 def test_an_ingest_killed_with_sigkill_keeps_what_it_committed_and_resumes(tmp_path: Path) -> None:
     total = 120
     write_articles(tmp_path / "news", total)
@@ -193,7 +182,7 @@ def test_an_ingest_killed_with_sigkill_keeps_what_it_committed_and_resumes(tmp_p
     script.write_text(KILLED_INGEST, encoding="utf-8")
     process = subprocess.Popen([sys.executable, str(script), str(tmp_path / "news"), str(db)])
     deadline = time.monotonic() + 60
-    while _committed(db) < 10 and process.poll() is None and time.monotonic() < deadline:
+    while committed(db) < 10 and process.poll() is None and time.monotonic() < deadline:
         time.sleep(0.02)
     workers = children(process.pid)
     process.send_signal(signal.SIGKILL)
