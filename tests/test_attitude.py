@@ -207,7 +207,9 @@ def test_article_and_person_hide_unsure_statements_by_default(client: TestClient
     assert [s["text"] for s in sure["statements"]] == ["the dam would be rebuilt"]
     page = client.get("/articles/1").text
     assert "quarry bids were weak</a>" not in page and "2 statements in this article" in page
-    assert "3 statements in this article" in client.get("/articles/1?min_confidence=0").text
+    assert 'href="?min_confidence=0">show all</a>' in page
+    everything_page = client.get("/articles/1?min_confidence=0").text
+    assert "3 statements in this article" in everything_page and "show all" not in everything_page
 
 
 def test_pages_show_an_attitude_badge_and_the_filters(client: TestClient, db: Path) -> None:
