@@ -223,7 +223,7 @@ TEMPLATE_TAGS = {
     "html", "head", "meta", "title", "link", "script", "body", "header", "a", "span", "form", "label",
     "input", "button", "nav", "main", "footer", "h1", "h2", "p", "ul", "ol", "li", "small", "section",
     "article", "div", "mark", "u", "b", "bdi", "blockquote", "time", "code", "q", "table", "thead",
-    "tbody", "tr", "th", "td", "br", "strong", "svg", "line", "text", "rect", "meter",
+    "tbody", "tr", "th", "td", "br", "strong", "svg", "line", "text", "rect", "meter", "select", "option",
 }  # fmt: skip
 HOSTILE_BITS = [
     "<script>alert(1)</script>", '<img src=x onerror="alert(2)">', "[bold]x[/bold]", "\x1b[2J",

@@ -179,8 +179,21 @@ def _print(renderable: object, as_json: bool) -> None:
     help="Compute each statement's embedding for `onrecord stance` (default: yes, except with --fast; "
     "the first `onrecord stance` builds those missing).",
 )
+@click.option(
+    "--min-confidence",
+    type=click.FloatRange(0, 1),
+    default=DEFAULT_MIN_CONFIDENCE,
+    show_default=True,
+    help="Every statement is stored; the summary counts those less sure than this, which search, export "
+    "and the pages hide by default.",
+)
 def ingest_command(
-    paths: tuple[str, ...], db: str, workers: int | None, fast: bool, embeddings: bool | None
+    paths: tuple[str, ...],
+    db: str,
+    workers: int | None,
+    fast: bool,
+    embeddings: bool | None,
+    min_confidence: float,
 ) -> None:
     """Ingest PATH... (files, directories, WARC, JSON Lines, feeds, URLs) into the store."""
     described = _announce_mode(fast, quiet=True)
@@ -195,13 +208,14 @@ def ingest_command(
                 on_skip=progress.skip,
                 fast=fast,
                 embed=embeddings,
+                min_confidence=min_confidence,
             )
     except (StoreError, IngestError) as error:
         _fail(str(error))
     except KeyboardInterrupt:
         signal.signal(signal.SIGINT, signal.SIG_IGN)  # a second Ctrl-C now must not print a traceback
         _fail("interrupted; everything committed is kept, and a rerun resumes.", EXIT_INTERRUPTED)
-    make_console().print(ingest_table(summary, db))
+    make_console().print(ingest_table(summary, db, min_confidence))
     for note in summary.notes:
         _say(f"onrecord: {note}")
     _say(described)
@@ -215,6 +229,12 @@ def ingest_command(
 @click.option("--since", help="Published on or after this date (YYYY, YYYY-MM or YYYY-MM-DD).")
 @click.option("--until", help="Published on or before this date (YYYY, YYYY-MM or YYYY-MM-DD).")
 @click.option("--site", help="Only articles from this site name or domain.")
+@click.option(
+    "--mode",
+    "statement_mode",
+    type=click.Choice(queries.MODES),
+    help="Only reported speech, or only reported attitudes (beliefs, wishes, stances: `hopes`).",
+)
 @click.option("--limit", type=COUNT, default=20, show_default=True)
 @click.option("--offset", type=click.IntRange(0, LARGEST_ID), default=0, show_default=True)
 @_min_confidence_option
@@ -226,6 +246,7 @@ def search_command(
     since: str | None,
     until: str | None,
     site: str | None,
+    statement_mode: str | None,
     limit: int,
     offset: int,
     min_confidence: float,
@@ -234,7 +255,9 @@ def search_command(
     """Full-text search over what was said (every word of TEXT, "quoted words" as a phrase), and the
     statements of the speaker TEXT names (`Kirby`) first."""
     try:
-        hits = queries.search(db, text, speaker, since, until, site, limit, offset, min_confidence)
+        hits = queries.search(
+            db, text, speaker, since, until, site, limit, offset, min_confidence, statement_mode
+        )
     except StoreError as error:
         _fail(str(error))
     _print([asdict(hit) for hit in hits] if as_json else search_table(hits, text), as_json)

@@ -21,6 +21,7 @@ from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 
+from onrecord.confidence import DEFAULT_MIN_CONFIDENCE
 from onrecord.extraction import ModelError, mode
 from onrecord.records import Document, Skip
 from onrecord.sources import read_documents
@@ -49,7 +50,8 @@ class IngestSummary:
     `already`: inputs a previous run took (same source, same bytes); `duplicates`: same URL, same bytes
     or same text as a stored article (not stored); `near_duplicates`: stored articles linked as
     syndicated copies; `skipped`: (reason, count) pairs; `statements`: new statements; `appearances`:
-    statements found again in syndicated copies.
+    statements found again in syndicated copies; `unsure`: new statements below the ingest's
+    `min_confidence` (stored, hidden by default where statements are read).
     """
 
     read: int = 0
@@ -60,6 +62,7 @@ class IngestSummary:
     skipped: tuple[tuple[str, int], ...] = ()
     statements: int = 0
     appearances: int = 0
+    unsure: int = 0
     seconds: float = 0.0
     notes: tuple[str, ...] = ()
 
@@ -78,6 +81,7 @@ class _Counts:
     near_duplicates: int = 0
     statements: int = 0
     appearances: int = 0
+    unsure: int = 0
     skipped: Counter[str] = field(default_factory=Counter)
     notes: tuple[str, ...] = ()
 
@@ -91,6 +95,7 @@ class _Counts:
             skipped=tuple(sorted(self.skipped.items())),
             statements=self.statements,
             appearances=self.appearances,
+            unsure=self.unsure,
             seconds=time.perf_counter() - self.started,
             notes=self.notes,
         )
@@ -108,6 +113,7 @@ def ingest(
     commit_every: int = COMMIT_EVERY,
     fast: bool = False,
     embed: bool | None = None,
+    min_confidence: float = DEFAULT_MIN_CONFIDENCE,
 ) -> IngestSummary:
     """Read, clean, extract and store every document in `paths` into the store at `db_path`.
 
@@ -117,7 +123,8 @@ def ingest(
     `fast`: extract without the statistical NER (see `onrecord.extract`), and without embeddings (the
     first `onrecord stance` builds them); otherwise each new statement's embedding is computed with it,
     unless the encoder cannot load (a note in the summary says so). `embed` overrides: False never
-    computes them, True computes them in fast mode too.
+    computes them, True computes them in fast mode too. Every statement is stored; the summary counts
+    as `unsure` the new ones below `min_confidence` (which readers hide by default).
     Raises StoreError when `db_path` is not a usable store (damaged, not onrecord's) or another ingest
     is writing to it; IngestError when the store fails while written (a full disk) or a worker dies.
     """
@@ -133,6 +140,7 @@ def ingest(
             report = progress or (lambda summary: None)
             writer = _Writer(conn, db_path, counts, report, on_skip or (lambda skip: None))
             writer.commit_every = max(1, commit_every)
+            writer.unsure_below = min_confidence
             _drive(paths, _workers(workers, conn, db_path, fast, embed), writer, _window(workers))
         finally:
             conn.close()
@@ -228,6 +236,7 @@ class _Writer:
         self.on_skip = on_skip
         self.uncommitted = 0
         self.commit_every = COMMIT_EVERY
+        self.unsure_below = 0.0
         self.last_commit = time.monotonic()
 
     def seen_before(self, key: str, document: Document, in_flight: set[str]) -> bool:
@@ -267,11 +276,12 @@ class _Writer:
             store_skip(self.conn, result.skip, result.key)
             self._count_skip(result.skip)
         else:
-            written = store_article(self.conn, result)
+            written = store_article(self.conn, result, self.unsure_below)
             self.counts.stored += written.outcome != "duplicate"
             self.counts.duplicates += written.outcome == "duplicate"
             self.counts.near_duplicates += written.outcome == "near-duplicate"
             self.counts.statements += written.statements
+            self.counts.unsure += written.unsure
             self.counts.appearances += written.appearances
         self._written()
         self.progress(self.counts.summary())

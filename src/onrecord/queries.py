@@ -36,6 +36,8 @@ from onrecord.store.sqlite import (
 Db = str | os.PathLike[str] | sqlite3.Connection
 ExportFormat = Literal["csv", "jsonl", "parquet"]
 EXPORT_FORMATS: tuple[ExportFormat, ...] = ("csv", "jsonl", "parquet")
+MODES = ("speech", "attitude")
+"""A statement's mode: reported speech, or a reported attitude (a belief, wish or stance: `hopes`)."""
 
 
 class QueryError(StoreError):
@@ -61,6 +63,8 @@ class SearchHit:
     site: str | None
     published: str | None
     appearances: int
+    mode: str
+    co_speakers: tuple[str, ...]
 
 
 @dataclass(frozen=True)
@@ -104,6 +108,7 @@ class PersonStatement:
     url: str | None
     site: str | None
     appearances: int
+    mode: str
 
 
 @dataclass(frozen=True)
@@ -141,7 +146,8 @@ SITE = "coalesce(a.site, a.domain)"
 _APPEARANCES = "(SELECT count(*) FROM appearances p WHERE p.statement_id = s.id)"
 """SQL: how many articles carried a statement (statements as `s`)."""
 PERSON_STATEMENTS = (
-    f"SELECT s.id, a.published, s.text, s.kind, s.cue, s.role, a.title, a.url, {SITE}, {_APPEARANCES} "
+    f"SELECT s.id, a.published, s.text, s.kind, s.cue, s.role, a.title, a.url, {SITE}, {_APPEARANCES}, "
+    "s.mode "
     "FROM statements s JOIN articles a ON a.id = s.article_id "
 )
 """SQL: the columns of `PersonStatement`, to be followed by a WHERE clause."""
@@ -158,6 +164,7 @@ def search(
     limit: int = 20,
     offset: int = 0,
     min_confidence: float = DEFAULT_MIN_CONFIDENCE,
+    mode: str | None = None,
 ) -> list[SearchHit]:
     """Statements matching `text` (every word; "quoted words" as a phrase), ranked by BM25; when `text`
     names a speaker (`Kirby`) and no `speaker` is given, that speaker's statements come first, newest first.
@@ -165,13 +172,14 @@ def search(
     `speaker`: a name, alias or #id (all speakers it may mean); `since`/`until`: ISO dates (YYYY,
     YYYY-MM or YYYY-MM-DD, inclusive) on the publication date of the article that first carried the
     statement (articles without a date are left out when either is given); `site`: site name or domain;
-    `min_confidence`: statements less sure than this are left out (onrecord.confidence).
+    `min_confidence`: statements less sure than this are left out (onrecord.confidence); `mode`:
+    only reported speech or only reported attitudes (`MODES`).
     """
     expression = match_expression(text)
     if not expression:
         raise QueryError(f"the search {text!r} has no word to look for.")
     with connect(db) as conn:
-        filters = _filters(conn, speaker, since, until, site, min_confidence)
+        filters = _filters(conn, speaker, since, until, site, min_confidence, mode)
         named = _named(conn, text, filters, limit + offset) if speaker is None else []
         ranked = _ranked(conn, expression, filters, limit + offset, 0)
         page = [*named, *(i for i in ranked if i not in set(named))][offset : offset + limit]
@@ -182,7 +190,8 @@ def search(
         marks = ", ".join("?" for _ in ranked)
         rows = conn.execute(
             f"SELECT s.id, s.text, {FTS_SNIPPET}, s.kind, s.speaker_id, coalesce(sp.name, s.speaker_name), "
-            f"s.role, s.cue, a.id, a.title, a.url, {SITE}, a.published, {_APPEARANCES} FROM {FTS_TABLE} "
+            f"s.role, s.cue, a.id, a.title, a.url, {SITE}, a.published, {_APPEARANCES}, s.mode, "
+            f"s.co_speakers FROM {FTS_TABLE} "
             f"JOIN statements s ON s.id = {FTS_TABLE}.rowid JOIN articles a ON a.id = s.article_id "
             "LEFT JOIN speakers sp ON sp.id = s.speaker_id "
             f"WHERE {FTS_MATCH} AND {FTS_TABLE}.rowid IN ({marks})",
@@ -225,7 +234,8 @@ def _named_hits(conn: sqlite3.Connection, ids: list[int]) -> dict[int, SearchHit
         return {}
     rows = conn.execute(
         "SELECT s.id, s.text, s.text, s.kind, s.speaker_id, coalesce(sp.name, s.speaker_name), s.role, "
-        f"s.cue, a.id, a.title, a.url, {SITE}, a.published, {_APPEARANCES} FROM statements s "
+        f"s.cue, a.id, a.title, a.url, {SITE}, a.published, {_APPEARANCES}, s.mode, s.co_speakers "
+        "FROM statements s "
         "JOIN articles a ON a.id = s.article_id LEFT JOIN speakers sp ON sp.id = s.speaker_id "
         f"WHERE s.id IN ({', '.join('?' for _ in ids)})",
         ids,
@@ -258,6 +268,7 @@ def _filters(
     until: str | None,
     site: str | None,
     min_confidence: float = 0.0,
+    mode: str | None = None,
 ) -> tuple[str, str, list[Any]]:
     """SQL joins, conditions and parameters for the filters given (none: the index alone)."""
     clauses: list[str] = []
@@ -265,6 +276,11 @@ def _filters(
     if min_confidence > 0:
         clauses.append("s.confidence >= ?")
         params.append(_checked_confidence(min_confidence))
+    if mode is not None:
+        if mode not in MODES:
+            raise QueryError(f"the mode {mode!r} is not speech or attitude.")
+        clauses.append("s.mode = ?")
+        params.append(mode)
     if speaker is not None:
         ids = speaker_ids(conn, speaker)
         clauses.append(f"s.speaker_id IN ({', '.join('?' for _ in ids)})" if ids else "0")
@@ -317,7 +333,18 @@ def _hit(row: Sequence[Any], score: float) -> SearchHit:
         site=row[11],
         published=row[12],
         appearances=row[13],
+        mode=row[14],
+        co_speakers=co_speaker_names(row[15]),
     )
+
+
+def co_speaker_names(stored: str | None) -> tuple[str, ...]:
+    """The co-speakers stored with a statement (a JSON list of names); none when absent or unreadable."""
+    try:
+        names = json.loads(stored) if stored else []
+    except ValueError:
+        return ()
+    return tuple(name for name in names if isinstance(name, str)) if isinstance(names, list) else ()
 
 
 def _fragments(snippet: str) -> tuple[tuple[str, bool], ...]:
@@ -438,13 +465,16 @@ EXPORT_COLUMNS = (
     "language",
     "appearances",
     "spans",
+    "mode",
+    "co_speakers",
 )
 _EXPORT_SQL = (
     "SELECT s.id, s.text, s.kind, s.cue, s.confidence, s.speaker_id, sp.name, "
     "coalesce(sp.type, s.speaker_type), s.speaker_name, s.role, a.id, a.url, a.title, "
     f"{SITE}, a.published, a.author, a.language, {_APPEARANCES}, "
     "(SELECT p.spans FROM appearances p WHERE p.statement_id = s.id AND p.article_id = s.article_id "
-    "LIMIT 1) FROM statements s JOIN articles a ON a.id = s.article_id "
+    "LIMIT 1), s.mode, coalesce(s.co_speakers, '[]') FROM statements s "
+    "JOIN articles a ON a.id = s.article_id "
     "LEFT JOIN speakers sp ON sp.id = s.speaker_id WHERE s.confidence >= ? ORDER BY s.id"
 )
 PARQUET_BATCH = 10_000
@@ -455,7 +485,8 @@ def export(
 ) -> int:
     """Write every statement at least `min_confidence` sure with its speaker and article metadata to
     `out` ("-": standard output, not for Parquet); the number of statements written. Columns:
-    `EXPORT_COLUMNS`; `spans` is the JSON of the offsets into the first article that carried it."""
+    `EXPORT_COLUMNS`; `spans` is the JSON of the offsets into the first article that carried it, `mode`
+    speech or attitude, `co_speakers` the JSON list of others named with the speaker."""
     _checked_confidence(min_confidence)
     if format not in EXPORT_FORMATS:
         raise QueryError(f"unknown export format {format!r}; use csv, jsonl or parquet.")
@@ -497,6 +528,7 @@ def _write_jsonl(rows: Iterator[Sequence[Any]], stream: TextIO) -> int:
     for row in rows:
         record = dict(zip(EXPORT_COLUMNS, row, strict=True))
         record["spans"] = json.loads(record["spans"]) if record["spans"] else None
+        record["co_speakers"] = list(co_speaker_names(record["co_speakers"]))
         stream.write(json.dumps(record, ensure_ascii=False) + "\n")
         count += 1
     return count

@@ -64,7 +64,7 @@ class IngestProgress:
         self.console.print(plain(f"onrecord: {skip.message}"), soft_wrap=True)
 
 
-def ingest_table(summary: IngestSummary, db: str) -> Table:
+def ingest_table(summary: IngestSummary, db: str, min_confidence: float = 0.0) -> Table:
     table = Table(title=plain(f"Ingested into {db}"), show_header=False, title_justify="left")
     table.add_column("what")
     table.add_column("count", justify="right")
@@ -77,6 +77,7 @@ def ingest_table(summary: IngestSummary, db: str) -> Table:
         ("duplicates (same URL or text)", str(summary.duplicates)),
         *((f"skipped: {reason}", str(count)) for reason, count in summary.skipped),
         ("statements added", str(summary.statements)),
+        (f"  of which below {min_confidence:g} confidence (hidden by default)", str(summary.unsure)),
         ("statements found again in copies", str(summary.appearances)),
         ("time", f"{summary.seconds:.1f} s ({rate:.1f} inputs/s)"),
     ]
@@ -96,7 +97,7 @@ def search_table(hits: list[SearchHit], query: str) -> Table:
             snippet.append(printable(fragment), style="bold yellow" if highlighted else None)
         table.add_row(
             plain((hit.published or "")[:10]),
-            plain(_speaker(hit.speaker, hit.role)),
+            plain(_speaker(hit.speaker, hit.role, hit.co_speakers) + _mode(hit.mode)),
             snippet,
             plain(hit.site or hit.url or hit.title or f"article {hit.article_id}"),
             plain(str(hit.appearances)),
@@ -141,7 +142,7 @@ def person_view(record: PersonRecord) -> Group:
     for statement in record.statements:
         said.add_row(
             plain((statement.published or "")[:10]),
-            plain(statement.kind),
+            plain(statement.kind + _mode(statement.mode)),
             plain(_clip(statement.text)),
             plain(statement.site or statement.url or statement.title or ""),
             plain(str(statement.appearances)),
@@ -149,10 +150,16 @@ def person_view(record: PersonRecord) -> Group:
     return Group(heading, roles, outlets, said)
 
 
-def _speaker(name: str | None, role: str | None) -> str:
+def _speaker(name: str | None, role: str | None, others: tuple[str, ...] = ()) -> str:
     if not name:
         return "(unknown)"
-    return f"{name}, {role}" if role else name
+    named = " and ".join((name, *others))
+    return f"{named}, {role}" if role else named
+
+
+def _mode(mode: str) -> str:
+    """What a table adds for a statement's mode: nothing for speech, a line "(attitude)" otherwise."""
+    return "" if mode == "speech" else f"\n({mode})"
 
 
 def _clip(text: str) -> str:

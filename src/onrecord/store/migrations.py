@@ -181,7 +181,15 @@ CREATE TABLE statement_embeddings (
 float32 vector of the statement in its context, by the encoder named). Stores made before lack the
 embeddings; `onrecord stance` builds them on first use."""
 
-MIGRATIONS: tuple[str, ...] = (SCHEMA_1, SCHEMA_2, SCHEMA_3)
+SCHEMA_4 = """
+ALTER TABLE statements ADD COLUMN mode TEXT NOT NULL DEFAULT 'speech' CHECK (mode IN ('speech', 'attitude'));
+ALTER TABLE statements ADD COLUMN co_speakers TEXT;
+"""
+"""Speech or attitude (a reported belief, wish or stance: `hopes`, `wants to`), older rows read as speech;
+and the others named with the speaker (`Leahy` in `Grassley and Leahy said`): a JSON list of names, NULL
+when there are none."""
+
+MIGRATIONS: tuple[str, ...] = (SCHEMA_1, SCHEMA_2, SCHEMA_3, SCHEMA_4)
 """Script i (0-based) takes a store from version i to i + 1. Append, never edit a released script."""
 
 LATEST = len(MIGRATIONS)

@@ -42,16 +42,19 @@ class Extracted:
 
 @dataclass(frozen=True)
 class Written:
-    """What storing one article did: its outcome, the article id and the statements added or matched."""
+    """What storing one article did: its outcome, the article id, the statements added or matched, and
+    how many of those added are less sure than the `unsure_below` asked."""
 
     outcome: Outcome
     article_id: int
     statements: int = 0
     appearances: int = 0
+    unsure: int = 0
 
 
-def store_article(conn: sqlite3.Connection, item: Extracted) -> Written:
-    """Store `item` unless it is a duplicate; a syndicated copy shares the statements it repeats."""
+def store_article(conn: sqlite3.Connection, item: Extracted, unsure_below: float = 0.0) -> Written:
+    """Store `item` unless it is a duplicate; a syndicated copy shares the statements it repeats. Every
+    statement is stored; `unsure_below` only sets which of them `Written.unsure` counts."""
     with _savepoint(conn):
         existing = find_duplicate(conn, item.article.url, item.fingerprint.text_hash)
         if existing is not None:
@@ -63,7 +66,8 @@ def store_article(conn: sqlite3.Connection, item: Extracted) -> Written:
         added, matched = _insert_statements(conn, item, article_id, group)
         outcome: Outcome = "stored" if original is None else "near-duplicate"
         _record_input(conn, item.key, item.article.source, outcome, article_id)
-        return Written(outcome, article_id, added, matched)
+        unsure = sum(item.statements[index].confidence < unsure_below for index in added)
+        return Written(outcome, article_id, len(added), matched, unsure)
 
 
 def store_skip(conn: sqlite3.Connection, skip: Skip, key: str | None = None) -> None:
@@ -150,12 +154,14 @@ def _insert_article(conn: sqlite3.Connection, item: Extracted, original: tuple[i
 
 def _insert_statements(
     conn: sqlite3.Connection, item: Extracted, article_id: int, group: int | None
-) -> tuple[int, int]:
-    """Add the article's statements (or appearances of statements its syndication group already holds)."""
+) -> tuple[list[int], int]:
+    """Add the article's statements (or appearances of statements its syndication group already holds):
+    the indexes of those added, and how many were matched."""
     seen = _seen_date(item.article)
     names = [s.speaker.name for s in item.statements if s.speaker.name and s.speaker.type == "person"]
     context = tuple(reversed(dict.fromkeys(reversed(names))))  # each name once, where it last appears
-    added = matched = 0
+    added: list[int] = []
+    matched = 0
     for index, statement in enumerate(item.statements):
         text = CONTENT_JOINER.join(span.text for span in statement.content)
         key = " ".join(_WORD.findall(text.casefold()))
@@ -167,7 +173,7 @@ def _insert_statements(
                     "INSERT INTO statement_embeddings (statement_id, encoder, vector) VALUES (?, ?, ?)",
                     (existing, item.encoder, item.embeddings[index]),
                 )
-            added += 1
+            added.append(index)
         else:
             matched += 1
         conn.execute(
@@ -194,7 +200,7 @@ def _insert_statement(
         speaker_id = resolve_speaker(conn, mention)
     cursor = conn.execute(
         "INSERT INTO statements (article_id, speaker_id, speaker_name, speaker_type, role, kind, text, "
-        "content_key, cue, confidence) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        "content_key, cue, confidence, mode, co_speakers) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
         (
             article_id,
             speaker_id,
@@ -206,6 +212,8 @@ def _insert_statement(
             key,
             statement.cue.text if statement.cue else None,
             statement.confidence,
+            statement.mode,
+            json.dumps(list(speaker.co_speakers), ensure_ascii=False) if speaker.co_speakers else None,
         ),
     )
     return int(cursor.lastrowid or 0)

@@ -16,6 +16,7 @@ from fastapi.responses import JSONResponse
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from pydantic import BaseModel
 
+from onrecord.confidence import DEFAULT_MIN_CONFIDENCE
 from onrecord.queries import PersonSummary, SearchHit
 from onrecord.store import StoreError
 from onrecord.web import data
@@ -27,6 +28,8 @@ from onrecord.web.params import (
     MAX_NAME,
     ArticleId,
     Limit,
+    MinConfidence,
+    Mode,
     NameFilter,
     Offset,
     PersonId,
@@ -60,12 +63,15 @@ def api_search(
     site: Site = None,
     since: Since = None,
     until: Until = None,
+    mode: Mode = None,
+    min_confidence: MinConfidence = DEFAULT_MIN_CONFIDENCE,
     limit: Limit = 20,
     offset: Offset = 0,
 ) -> Page[SearchHit]:
     """Full-text search over what was said, best match first, with highlighted snippets
     (`snippet`: [text, highlighted] fragments)."""
-    return data.search(db, filters(q, speaker, site, since, until), limit, offset)
+    wanted = filters(q, speaker, site, since, until, mode, min_confidence)
+    return data.search(db, wanted, limit, offset)
 
 
 @router.get("/people", response_model=Page[PersonSummary], responses=ERROR_RESPONSES)
@@ -75,15 +81,25 @@ def api_people(db: Db, q: NameFilter = None, limit: Limit = 50, offset: Offset =
 
 
 @router.get("/people/{person_id}", response_model=PersonPage, responses=ERROR_RESPONSES)
-def api_person(db: Db, person_id: PersonId, limit: Limit = 50, offset: Offset = 0) -> PersonPage:
-    """One person: names, roles with dates, outlets, statements per month, statements newest first."""
-    return data.person(db, person_id, limit, offset)
+def api_person(
+    db: Db,
+    person_id: PersonId,
+    limit: Limit = 50,
+    offset: Offset = 0,
+    min_confidence: MinConfidence = DEFAULT_MIN_CONFIDENCE,
+) -> PersonPage:
+    """One person: names, roles with dates, outlets, statements per month, statements newest first
+    (those at least `min_confidence` sure)."""
+    return data.person(db, person_id, limit, offset, min_confidence)
 
 
 @router.get("/articles/{article_id}", response_model=ArticleRecord, responses=ERROR_RESPONSES)
-def api_article(db: Db, article_id: ArticleId) -> ArticleRecord:
-    """One article: its clean text and every statement in it, with offsets into the text."""
-    return data.article(db, article_id)
+def api_article(
+    db: Db, article_id: ArticleId, min_confidence: MinConfidence = DEFAULT_MIN_CONFIDENCE
+) -> ArticleRecord:
+    """One article: its clean text and every statement in it at least `min_confidence` sure, with
+    offsets into the text."""
+    return data.article(db, article_id, min_confidence)
 
 
 @router.get("/statements/{statement_id}", response_model=StatementRecord, responses=ERROR_RESPONSES)

@@ -27,6 +27,7 @@ from starlette.middleware.trustedhost import TrustedHostMiddleware
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from onrecord import __version__
+from onrecord.confidence import DEFAULT_MIN_CONFIDENCE
 from onrecord.output import without_controls
 from onrecord.store import StoreError, open_store
 from onrecord.web import api, pages, stance
@@ -175,7 +176,12 @@ def _environment(allow_ingest: bool) -> Environment:
     )
     env.filters["safe_url"] = safe_url
     env.filters["bdi"] = bdi
-    env.globals.update(version=__version__, palette=PALETTE, allow_ingest=allow_ingest)
+    env.globals.update(
+        version=__version__,
+        palette=PALETTE,
+        allow_ingest=allow_ingest,
+        default_min_confidence=DEFAULT_MIN_CONFIDENCE,
+    )
     return env
 
 

@@ -12,6 +12,7 @@ from typing import Generic, TypeVar
 from pydantic import BaseModel
 
 from onrecord import queries
+from onrecord.confidence import DEFAULT_MIN_CONFIDENCE
 from onrecord.queries import PersonSummary, QueryError, SearchHit
 from onrecord.store.sqlite import match_expression
 from onrecord.web import lookups
@@ -48,13 +49,16 @@ class Home(BaseModel):
 
 @dataclass(frozen=True)
 class Filters:
-    """A search: the words, and optional speaker, site and date range (ISO dates, inclusive)."""
+    """A search: the words, and optional speaker, site, date range (ISO dates, inclusive), mode (speech
+    or attitude) and the confidence below which statements are hidden."""
 
     q: str
     speaker: str | None = None
     site: str | None = None
     since: str | None = None
     until: str | None = None
+    mode: str | None = None
+    min_confidence: float = DEFAULT_MIN_CONFIDENCE
 
 
 def search(db: Database, filters: Filters, limit: int, offset: int) -> Page[SearchHit]:
@@ -73,6 +77,8 @@ def search(db: Database, filters: Filters, limit: int, offset: int) -> Page[Sear
             filters.site,
             limit + 1,
             offset,
+            filters.min_confidence,
+            filters.mode,
         )
     except QueryError as error:
         raise WebError(422, "invalid", _sentence(str(error)), field="q") from error
@@ -87,15 +93,19 @@ def people(db: Database, text: str | None, limit: int, offset: int) -> Page[Pers
     return Page[PersonSummary](items=found[:limit], limit=limit, offset=offset, next_offset=following)
 
 
-def person(db: Database, speaker_id: int, limit: int, offset: int) -> PersonPage:
-    """One person's record and a page of their statements, newest first."""
-    view = db.cached(("person", speaker_id, limit, offset), lookups.person_view, speaker_id, limit, offset)
+def person(
+    db: Database, speaker_id: int, limit: int, offset: int, min_confidence: float = DEFAULT_MIN_CONFIDENCE
+) -> PersonPage:
+    """One person's record and a page of their statements at least `min_confidence` sure, newest first."""
+    key = ("person", speaker_id, limit, offset, min_confidence)
+    view = db.cached(key, lookups.person_view, speaker_id, limit, offset, min_confidence)
     following = offset + limit if offset + limit < view.total else None
     return PersonPage(person=view, limit=limit, offset=offset, next_offset=following)
 
 
-def article(db: Database, article_id: int) -> ArticleRecord:
-    return db.query(lookups.article, article_id)
+def article(db: Database, article_id: int, min_confidence: float = DEFAULT_MIN_CONFIDENCE) -> ArticleRecord:
+    """One article and its statements at least `min_confidence` sure."""
+    return db.query(lookups.article, article_id, min_confidence)
 
 
 def statement(db: Database, statement_id: int) -> StatementRecord:

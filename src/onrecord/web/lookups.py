@@ -17,7 +17,15 @@ from dataclasses import dataclass
 from typing import Any
 
 from onrecord import queries
-from onrecord.queries import PERSON_STATEMENTS, SITE, PersonHeader, PersonStatement, PersonSummary
+from onrecord.confidence import DEFAULT_MIN_CONFIDENCE
+from onrecord.queries import (
+    PERSON_STATEMENTS,
+    SITE,
+    PersonHeader,
+    PersonStatement,
+    PersonSummary,
+    co_speaker_names,
+)
 from onrecord.records import Span
 from onrecord.store.names import name_key
 
@@ -39,6 +47,8 @@ class ArticleStatement:
     content: tuple[Span, ...]
     cue: Span | None
     mention: Span | None
+    mode: str
+    co_speakers: tuple[str, ...]
 
 
 @dataclass(frozen=True)
@@ -85,6 +95,8 @@ class StatementRecord:
     context: tuple[tuple[str, bool], ...]
     appearances: tuple[Appearance, ...]
     citation: str
+    mode: str
+    co_speakers: tuple[str, ...]
 
 
 @dataclass(frozen=True)
@@ -126,8 +138,11 @@ CONTEXT_CHARS = 400
 """At most this many characters of context on either side of a statement."""
 
 
-def article(conn: sqlite3.Connection, article_id: int) -> ArticleRecord:
-    """The article with every statement it carries, in order of appearance; NotFound when unknown."""
+def article(
+    conn: sqlite3.Connection, article_id: int, min_confidence: float = DEFAULT_MIN_CONFIDENCE
+) -> ArticleRecord:
+    """The article with every statement it carries at least `min_confidence` sure, in order of
+    appearance; NotFound when unknown."""
     row = conn.execute(
         f"SELECT a.id, a.title, a.url, {SITE}, a.published, a.author, a.language, a.syndicated_from, "
         "a.text FROM articles a WHERE a.id = ?",
@@ -137,9 +152,10 @@ def article(conn: sqlite3.Connection, article_id: int) -> ArticleRecord:
         raise NotFound(f"no article has the id {article_id}.")
     rows = conn.execute(
         "SELECT s.id, s.speaker_id, coalesce(sp.name, s.speaker_name), coalesce(sp.type, s.speaker_type), "
-        "s.role, s.kind, p.spans FROM appearances p JOIN statements s ON s.id = p.statement_id "
-        "LEFT JOIN speakers sp ON sp.id = s.speaker_id WHERE p.article_id = ?",
-        (article_id,),
+        "s.role, s.kind, p.spans, s.mode, s.co_speakers FROM appearances p "
+        "JOIN statements s ON s.id = p.statement_id LEFT JOIN speakers sp ON sp.id = s.speaker_id "
+        "WHERE p.article_id = ? AND s.confidence >= ?",
+        (article_id, min_confidence),
     ).fetchall()
     text = row[8]
     statements = sorted((_article_statement(text, r) for r in rows), key=_first_offset)
@@ -169,6 +185,8 @@ def _article_statement(text: str, row: Sequence[Any]) -> ArticleStatement:
         content=tuple(s for s in (_span(text, pair) for pair in spans.get("content") or ()) if s),
         cue=_span(text, spans.get("cue")),
         mention=_span(text, spans.get("mention")),
+        mode=row[7],
+        co_speakers=co_speaker_names(row[8]),
     )
 
 
@@ -193,7 +211,7 @@ def statement(conn: sqlite3.Connection, statement_id: int) -> StatementRecord:
         "SELECT s.id, s.text, s.kind, s.cue, s.confidence, s.speaker_id, sp.name, "
         "coalesce(sp.type, s.speaker_type), s.speaker_name, s.role, s.article_id, a.text, "
         "(SELECT p.spans FROM appearances p WHERE p.statement_id = s.id AND p.article_id = s.article_id "
-        "LIMIT 1) FROM statements s JOIN articles a ON a.id = s.article_id "
+        "LIMIT 1), s.mode, s.co_speakers FROM statements s JOIN articles a ON a.id = s.article_id "
         "LEFT JOIN speakers sp ON sp.id = s.speaker_id WHERE s.id = ?",
         (statement_id,),
     ).fetchone()
@@ -218,6 +236,8 @@ def statement(conn: sqlite3.Connection, statement_id: int) -> StatementRecord:
         context=context(row[11], content) if content else ((row[1], True),),
         appearances=appearances,
         citation=citation(row[1], speaker, row[9], appearances[0] if appearances else None, row[0]),
+        mode=row[13],
+        co_speakers=co_speaker_names(row[14]),
     )
 
 
@@ -301,16 +321,23 @@ def _summary(conn: sqlite3.Connection, row: Sequence[Any]) -> PersonSummary:
     )
 
 
-def person_view(conn: sqlite3.Connection, speaker_id: int, limit: int = 50, offset: int = 0) -> PersonView:
-    """A person's header from `queries.person`, their statements per month and a page of them, newest
-    first; NotFound when no speaker has the id."""
+def person_view(
+    conn: sqlite3.Connection,
+    speaker_id: int,
+    limit: int = 50,
+    offset: int = 0,
+    min_confidence: float = DEFAULT_MIN_CONFIDENCE,
+) -> PersonView:
+    """A person's header from `queries.person`, their statements at least `min_confidence` sure per
+    month and a page of them, newest first; NotFound when no speaker has the id."""
     if conn.execute("SELECT 1 FROM speakers WHERE id = ?", (speaker_id,)).fetchone() is None:
         raise NotFound(f"no person has the id {speaker_id}.")
     record = queries.person(conn, f"#{speaker_id}", limit=0)
     newest = conn.execute(  # one pass over the person's statements gives the order and the timeline
         "SELECT s.id, a.published FROM statements s JOIN articles a ON a.id = s.article_id "
-        "WHERE s.speaker_id = ? ORDER BY a.published IS NULL, a.published DESC, s.id DESC",
-        (speaker_id,),
+        "WHERE s.speaker_id = ? AND s.confidence >= ? "
+        "ORDER BY a.published IS NULL, a.published DESC, s.id DESC",
+        (speaker_id, min_confidence),
     ).fetchall()
     counted = Counter(published[:7] for _, published in newest if published)
     months = {month: n for month, n in counted.items() if _MONTH.fullmatch(month)}

@@ -9,6 +9,7 @@ from urllib.parse import urlencode
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import HTMLResponse
 
+from onrecord.confidence import DEFAULT_MIN_CONFIDENCE
 from onrecord.web import data
 from onrecord.web.chart import timeline_chart
 from onrecord.web.db import Database
@@ -16,6 +17,8 @@ from onrecord.web.highlight import legend, marked_text
 from onrecord.web.params import (
     ArticleId,
     Limit,
+    MinConfidence,
+    Mode,
     NameFilter,
     Offset,
     OptionalWords,
@@ -76,14 +79,17 @@ def search_page(
     site: Site = None,
     since: Since = None,
     until: Until = None,
+    mode: Mode = None,
+    min_confidence: MinConfidence = DEFAULT_MIN_CONFIDENCE,
     limit: Limit = 20,
     offset: Offset = 0,
 ) -> HTMLResponse:
-    wanted = filters(q, speaker, site, since, until)
+    wanted = filters(q, speaker, site, since, until, mode, min_confidence)
 
     def build() -> HTMLResponse:
         results = data.search(db, wanted, limit, offset) if wanted.q else None
-        query = {k: v for k, v in vars(wanted).items() if v} | {"limit": limit}
+        given = {k: v for k, v in vars(wanted).items() if v and k != "min_confidence"}
+        query = given | _shown(limit, wanted.min_confidence)
         return render(
             request,
             "search.html",
@@ -117,10 +123,15 @@ def people_page(
 
 @router.get("/people/{person_id}")
 def person_page(
-    request: Request, db: Db, person_id: PersonId, limit: Limit = 50, offset: Offset = 0
+    request: Request,
+    db: Db,
+    person_id: PersonId,
+    limit: Limit = 50,
+    offset: Offset = 0,
+    min_confidence: MinConfidence = DEFAULT_MIN_CONFIDENCE,
 ) -> HTMLResponse:
     def build() -> HTMLResponse:
-        page = data.person(db, person_id, limit, offset)
+        page = data.person(db, person_id, limit, offset, min_confidence)
         view = page.person
         peak = max((outlet.appearances for outlet in view.outlets), default=0)
         return render(
@@ -132,19 +143,26 @@ def person_page(
             chart=timeline_chart(view.timeline),
             stances=person_positions(db, person_id),
             outlet_peak=peak,
-            pages=_pages(f"/people/{person_id}", {"limit": limit}, offset, page, limit),
+            min_confidence=min_confidence,
+            pages=_pages(f"/people/{person_id}", _shown(limit, min_confidence), offset, page, limit),
         )
 
     return cached_page(request, db, build)
 
 
 @router.get("/articles/{article_id}")
-def article_page(request: Request, db: Db, article_id: ArticleId) -> HTMLResponse:
+def article_page(
+    request: Request,
+    db: Db,
+    article_id: ArticleId,
+    min_confidence: MinConfidence = DEFAULT_MIN_CONFIDENCE,
+) -> HTMLResponse:
     def build() -> HTMLResponse:
-        record = data.article(db, article_id)
+        record = data.article(db, article_id, min_confidence)
         return render(
             request,
             "article.html",
+            min_confidence=min_confidence,
             title=record.title or f"Article {record.id}",
             article=record,
             body=marked_text(record.text, record.statements),
@@ -161,6 +179,13 @@ def statement_page(request: Request, db: Db, statement_id: StatementId) -> HTMLR
         return render(request, "statement.html", title=f"Statement {record.id}", statement=record)
 
     return cached_page(request, db, build)
+
+
+def _shown(limit: int, min_confidence: float) -> dict[str, Any]:
+    """The page size and the confidence (unless the default) for links to other pages."""
+    if min_confidence == DEFAULT_MIN_CONFIDENCE:
+        return {"limit": limit}
+    return {"limit": limit, "min_confidence": min_confidence}
 
 
 def _pages(path: str, query: dict[str, Any], offset: int, page: Any, limit: int) -> dict[str, str | None]:

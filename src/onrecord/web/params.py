@@ -6,6 +6,7 @@ from typing import Annotated
 
 from fastapi import Path, Query
 
+from onrecord.confidence import DEFAULT_MIN_CONFIDENCE
 from onrecord.store.lookup import LARGEST_ID
 from onrecord.web.data import Filters
 
@@ -41,6 +42,23 @@ Until = Annotated[
     str | None,
     Query(pattern=DATE, description="Published on or before this date (YYYY, YYYY-MM or YYYY-MM-DD)."),
 ]
+Mode = Annotated[
+    str | None,
+    Query(
+        pattern=r"^(speech|attitude)?$",
+        description="Only reported speech (`speech`) or only reported attitudes: beliefs, wishes, "
+        "stances (`attitude`); empty or absent: both.",
+    ),
+]
+MinConfidence = Annotated[
+    float,
+    Query(
+        ge=0,
+        le=1,
+        description="Hide statements less sure than this (calibrated: about this share of those shown "
+        f"are right; default {DEFAULT_MIN_CONFIDENCE}).",
+    ),
+]
 Limit = Annotated[int, Query(ge=1, le=MAX_LIMIT, description="Items per page.")]
 Offset = Annotated[
     int, Query(ge=0, le=MAX_OFFSET, description="Items to skip (the previous page's next_offset).")
@@ -53,7 +71,15 @@ StatementId = Annotated[int, Path(ge=1, le=MAX_ID, description="The statement's 
 PersonId = Annotated[int, Path(ge=1, le=MAX_ID, description="The person's (speaker's) id.")]
 
 
-def filters(q: str, speaker: str | None, site: str | None, since: str | None, until: str | None) -> Filters:
+def filters(
+    q: str,
+    speaker: str | None,
+    site: str | None,
+    since: str | None,
+    until: str | None,
+    mode: str | None = None,
+    min_confidence: float = DEFAULT_MIN_CONFIDENCE,
+) -> Filters:
     """A search from form fields: empty fields (as a form sends them) mean "not given"."""
     return Filters(
         q=q.strip(),
@@ -61,4 +87,6 @@ def filters(q: str, speaker: str | None, site: str | None, since: str | None, un
         site=site.strip() or None if site else None,
         since=since or None,
         until=until or None,
+        mode=mode or None,
+        min_confidence=min_confidence,
     )
