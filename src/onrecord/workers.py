@@ -99,8 +99,7 @@ class Pool:
     def result(self, timeout: float | None = None) -> Result | None:
         """The result of the oldest task not yet collected; None when `timeout` seconds pass first."""
         worker = self._order[0]
-        ready, _, _ = select.select([worker.results], [], [], timeout)
-        if not ready:
+        if not _readable(worker.results, timeout):
             return None
         data = _receive(worker.results)
         self._order.popleft()
@@ -147,6 +146,13 @@ def _start(db_path: str, fast: bool, embed: bool) -> _Worker:
     os.set_inheritable(tasks, False)
     os.set_inheritable(results, False)
     return _Worker(process, tasks, results)
+
+
+def _readable(fd: int, timeout: float | None) -> bool:
+    """Whether `fd` has data within `timeout` seconds (poll, not select: any descriptor number works)."""
+    poller = select.poll()
+    poller.register(fd, select.POLLIN | select.POLLHUP | select.POLLERR)
+    return bool(poller.poll(None if timeout is None else max(0, int(timeout * 1000))))
 
 
 def _send(fd: int, data: bytes) -> None:
