@@ -29,9 +29,9 @@ import os
 import re
 from dataclasses import replace
 from functools import cache
-from typing import Any
 
 from onrecord.decoding import decode_html, decode_text
+from onrecord.html import extract_html
 from onrecord.language import MIN_CONFIDENCE, count_words, detect_language
 from onrecord.records import Article, Document, Skip
 
@@ -128,26 +128,26 @@ def _from_html(document: Document, fast: bool) -> Article | Skip:
         message = f"{document.source}: {size} is over the {MAX_HTML_BYTES:,}-byte limit for one page."
         return Skip(document.source, "too-large", message)
     page, decoding = decode_html(data)
-    extracted = _extract_html(page, document.url, fast)
+    extracted = extract_html(page, document.url, fast, iso_date(document.published or ""))
     if isinstance(extracted, Exception):
         why = f"trafilatura failed with {type(extracted).__name__}"
         return Skip(
             document.source, "no-article", f"{document.source}: no article could be extracted ({why})."
         )
-    text = _field(extracted, "text")
-    if text is None or not text.strip():
+    if extracted is None:
         return Skip(document.source, "no-article", f"{document.source}: no article text found in the HTML.")
-    published, notes = _published(_field(extracted, "date"), document)
+    published, notes = _published(extracted.date, document)
     notes = (decoding, *notes) if decoding else notes
     return Article(
         source=document.source,
-        text=text,
-        title=_field(extracted, "title") or document.title,
-        url=_field(extracted, "url") or document.url,
+        text=extracted.text,
+        title=extracted.title or document.title,
+        url=extracted.url or document.url,
         published=published,
-        site=_site(_field(extracted, "sitename"), document.site),
-        author=_field(extracted, "author"),
+        site=_site(extracted.sitename, document.site),
+        author=extracted.author,
         notes=notes,
+        extractor=extracted.extractor,
     )
 
 
@@ -221,19 +221,6 @@ def holds_a_sentence(text: str) -> bool:
     return any(count_words(line) >= LONG_LINE_WORDS for line in text.splitlines())
 
 
-def _extract_html(page: str, url: str | None, fast: bool) -> Any:
-    """trafilatura's result (a `trafilatura.settings.Document` or None), or the exception it raised.
-
-    It is given text, never bytes: decoded here (`decoding.decode_html`), as trafilatura reads no
-    declared charset, and so that it does not try to decompress the page."""
-    from trafilatura import bare_extraction  # imported here: slow to load and only needed for HTML
-
-    try:
-        return bare_extraction(page, url=url, include_comments=False, with_metadata=True, fast=fast)
-    except Exception as error:  # a malformed page must not sink the batch: it becomes a Skip
-        return error
-
-
 def _site(found: str | None, given: str | None) -> str | None:
     """trafilatura's site name, unless it is only a host name (its guess when the page names none) and
     the document names the site (a JSON Lines record's or a feed's own `site`)."""
@@ -274,8 +261,3 @@ def iso_date(value: str) -> str | None:
     if moment.tzinfo is not None:
         moment = moment.astimezone(datetime.UTC)
     return moment.date().isoformat()
-
-
-def _field(extracted: Any, name: str) -> str | None:
-    value = getattr(extracted, name, None)
-    return value if isinstance(value, str) and value else None
