@@ -15,11 +15,12 @@ from __future__ import annotations
 
 import datetime
 import logging
-from collections.abc import Callable
 from dataclasses import dataclass
 from functools import cache
 from typing import Any
 from urllib.parse import urlsplit
+
+from onrecord.boilerplate import trim_furniture
 
 TRAFILATURA = "trafilatura"
 FUNDUS = "fundus"
@@ -43,22 +44,23 @@ def extract_html(
     url: str | None,
     fast: bool,
     published: str | None = None,
-    cleanup: Callable[[str], str] = lambda text: text,
 ) -> Extracted | Exception | None:
     """The page's text and metadata; None when no extractor finds text; trafilatura's exception if it
     raised (a publisher parser's exceptions are never returned: the page falls back to trafilatura).
 
     `published` (an ISO date the document gives, such as a WARC capture date) picks the publisher parser's
-    version valid then; `cleanup` is applied to trafilatura's text (a publisher parser's is already clean)."""
+    version valid then. trafilatura's text loses the furniture at its edges (`boilerplate.trim_furniture`);
+    a publisher parser's is taken as it is."""
     found = _trafilatura(page, url, fast)
     if isinstance(found, Exception):
         return found
     text = _field(found, "text")
     page_url = _field(found, "url")
+    title = _field(found, "title")
     extracted = Extracted(
-        text=cleanup(text) if text else "",
+        text=trim_furniture(text, title) if text else "",
         extractor=TRAFILATURA,
-        title=_field(found, "title"),
+        title=title,
         author=_field(found, "author"),
         date=_field(found, "date"),
         url=page_url,
