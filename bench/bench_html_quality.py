@@ -1,7 +1,9 @@
 """Main-text extraction quality: onrecord's HTML articles against trafilatura's raw output.
 
-Two page sets from ../shared/news-html, each page read by two systems: onrecord (`to_article`, a Skip
-scored as empty output) and trafilatura's `extract` (`include_comments=False`, otherwise its defaults).
+Two page sets from ../shared/news-html, each page read by two systems: onrecord (`html_article`: its
+text before the language check, so that a page in a language it does not read yet is scored on what it
+extracted; `to_article`'s skips are counted apart) and trafilatura's `extract` (`include_comments=False`,
+otherwise its defaults).
 
 - Readability: every folder of readability_testpages/test-pages (Mozilla Readability's test pages,
   Apache-2.0) holds source.html and expected.html, Readability's own extraction. The gold text is
@@ -40,9 +42,9 @@ import lxml.html
 import trafilatura
 from rouge_score import rouge_scorer
 
-from onrecord.articles import iso_date, to_article
+from onrecord.articles import html_article, iso_date, to_article
 from onrecord.language import MIN_CONFIDENCE, detect_language
-from onrecord.records import Article, Document
+from onrecord.records import Article, Document, Skip
 
 SHARED = Path(__file__).resolve().parents[1].parent / "shared"
 READABILITY = SHARED / "news-html" / "readability_testpages" / "test-pages"
@@ -140,9 +142,16 @@ def goose_pages() -> Iterator[Page]:
         yield Page("goose3", path.stem, html_path.read_bytes(), prefix, english, title=expected.get("title"))
 
 
-def run_onrecord(page: Page) -> tuple[str, Article | None]:
-    result = to_article(Document(source=f"{page.kind}/{page.name}", data=page.html, media_type="html"))
-    return (result.text, result) if isinstance(result, Article) else ("", None)
+def run_onrecord(page: Page) -> tuple[str, Article | None, str | None]:
+    """onrecord's text for the page, its article, and the reason `to_article` skips it (if it does). The
+    text is scored before the language check: a page in a language onrecord does not read yet keeps the
+    text it extracted (the skip is counted apart), so the scores are about extraction alone."""
+    document = Document(source=f"{page.kind}/{page.name}", data=page.html, media_type="html")
+    result = html_article(document)
+    if not isinstance(result, Article):
+        return "", None, result.reason
+    checked = to_article(document)
+    return result.text, result, checked.reason if isinstance(checked, Skip) else None
 
 
 def rouge_lsum(predicted: str, gold: str) -> float:
@@ -204,10 +213,12 @@ def evaluate(pages: list[Page]) -> dict[str, Any]:
     """Every page read by both systems and scored; summaries per page set, subset and system."""
     scores: dict[tuple[str, str, str], Scores] = {}
     marks: dict[tuple[str, str], Counter[str]] = {}
-    rows, extractors = [], Counter[str]()
+    rows, extractors, skips = [], Counter[str](), Counter[str]()
     for page in pages:
         start = time.perf_counter()
-        ours, article = run_onrecord(page)
+        ours, article, skipped = run_onrecord(page)
+        if skipped:
+            skips[skipped] += 1
         ours_s = time.perf_counter() - start
         start = time.perf_counter()
         theirs = trafilatura.extract(page.html, include_comments=False) or ""
@@ -237,6 +248,7 @@ def evaluate(pages: list[Page]) -> dict[str, Any]:
     return {
         "pages": len(pages),
         "extractors": dict(extractors),
+        "skips": dict(skips),
         "scores": {"/".join(key): value.summary() for key, value in scores.items()},
         "metadata": {
             f"{system}/{name}": {"pages": sum(c.values()), "correct": c["right"] / sum(c.values())}
@@ -248,6 +260,7 @@ def evaluate(pages: list[Page]) -> dict[str, Any]:
 
 def print_report(result: dict[str, Any], worst: int) -> None:
     print(f"{result['pages']} pages with expected text; onrecord's extractors: {result['extractors']}")
+    print(f"to_article would skip (scored on the text extracted all the same): {result['skips']}")
     print(f"{'set':<13}{'pages':<9}{'system':<13}{'n':>4}{'RLsum mean':>11}{'median':>8}{'BoW mean':>10}")
     for key, s in result["scores"].items():
         kind, subset, system = key.split("/")

@@ -57,7 +57,7 @@ def to_article(document: Document, fast: bool = False) -> Article | Skip:
     """The article in `document`: decoded text for plain text, the extracted main text for HTML.
 
     `fast` lets trafilatura skip its fallback extractors (about a quarter less time on HTML)."""
-    result = _from_html(document, fast) if document.media_type == "html" else _from_text(document)
+    result = html_article(document, fast) if document.media_type == "html" else _from_text(document)
     if isinstance(result, Skip):
         return result
     if not result.text.strip():
@@ -121,7 +121,8 @@ def headline(text: str) -> str | None:
     return first
 
 
-def _from_html(document: Document, fast: bool) -> Article | Skip:
+def html_article(document: Document, fast: bool = False) -> Article | Skip:
+    """An HTML document's article before the language and sentence checks of `to_article`."""
     data = slim_html(document.data)
     if len(data) > MAX_HTML_BYTES:
         size = f"{len(data):,} bytes of HTML without its scripts and styles"
