@@ -22,7 +22,7 @@ from onrecord.records import Span, Speaker, Statement
 ONRECORD = Path(sys.executable).parent / "onrecord"
 
 STATEMENT_KEYS = ["id", "kind", "content", "cue", "speaker", "confidence", "mode"]
-DOCUMENT_KEYS = ["document", "title", "url", "published", "site", "language", "statements"]
+DOCUMENT_KEYS = ["document", "title", "url", "published", "site", "language", "extractor", "statements"]
 
 
 def fake_extract(text: str, fast: bool = False, language: str = "en") -> list[Statement]:
@@ -94,6 +94,7 @@ def test_jsonl_follows_the_output_contract(tmp_path: Path) -> None:
     assert document["document"] == str(tmp_path / "kirby.txt")
     assert (document["title"], document["url"], document["published"], document["site"]) == (None,) * 4
     assert document["language"] == "en"
+    assert document["extractor"] is None  # plain text: no extractor
     first, second = document["statements"]
     assert list(first) == STATEMENT_KEYS
     assert isinstance(first["id"], str) and first["kind"] == "direct"

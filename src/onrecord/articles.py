@@ -30,9 +30,9 @@ import os
 import re
 from dataclasses import replace
 from functools import cache
-from typing import Any
 
 from onrecord.decoding import decode_html, decode_text
+from onrecord.html import extract_html
 from onrecord.language import MODELS, count_words, has_model, language_name, read_language
 from onrecord.records import Article, Document, Skip
 
@@ -58,7 +58,7 @@ def to_article(document: Document, fast: bool = False) -> Article | Skip:
     """The article in `document`: decoded text for plain text, the extracted main text for HTML.
 
     `fast` lets trafilatura skip its fallback extractors (about a quarter less time on HTML)."""
-    result = _from_html(document, fast) if document.media_type == "html" else _from_text(document)
+    result = html_article(document, fast) if document.media_type == "html" else _from_text(document)
     if isinstance(result, Skip):
         return result
     if not result.text.strip():
@@ -125,33 +125,34 @@ def headline(text: str) -> str | None:
     return first
 
 
-def _from_html(document: Document, fast: bool) -> Article | Skip:
+def html_article(document: Document, fast: bool = False) -> Article | Skip:
+    """An HTML document's article before the language and sentence checks of `to_article`."""
     data = slim_html(document.data)
     if len(data) > MAX_HTML_BYTES:
         size = f"{len(data):,} bytes of HTML without its scripts and styles"
         message = f"{document.source}: {size} is over the {MAX_HTML_BYTES:,}-byte limit for one page."
         return Skip(document.source, "too-large", message)
     page, decoding = decode_html(data)
-    extracted = _extract_html(page, document.url, fast)
+    extracted = extract_html(page, document.url, fast, iso_date(document.published or ""))
     if isinstance(extracted, Exception):
         why = f"trafilatura failed with {type(extracted).__name__}"
         return Skip(
             document.source, "no-article", f"{document.source}: no article could be extracted ({why})."
         )
-    text = _field(extracted, "text")
-    if text is None or not text.strip():
+    if extracted is None:
         return Skip(document.source, "no-article", f"{document.source}: no article text found in the HTML.")
-    published, notes = _published(_field(extracted, "date"), document)
+    published, notes = _published(extracted.date, document)
     notes = (decoding, *notes) if decoding else notes
     return Article(
         source=document.source,
-        text=text,
-        title=_field(extracted, "title") or document.title,
-        url=_field(extracted, "url") or document.url,
+        text=extracted.text,
+        title=extracted.title or document.title,
+        url=extracted.url or document.url,
         published=published,
-        site=_site(_field(extracted, "sitename"), document.site),
-        author=_field(extracted, "author"),
+        site=_site(extracted.sitename, document.site),
+        author=extracted.author,
         notes=notes,
+        extractor=extracted.extractor,
     )
 
 
@@ -225,19 +226,6 @@ def holds_a_sentence(text: str) -> bool:
     return any(count_words(line) >= LONG_LINE_WORDS for line in text.splitlines())
 
 
-def _extract_html(page: str, url: str | None, fast: bool) -> Any:
-    """trafilatura's result (a `trafilatura.settings.Document` or None), or the exception it raised.
-
-    It is given text, never bytes: decoded here (`decoding.decode_html`), as trafilatura reads no
-    declared charset, and so that it does not try to decompress the page."""
-    from trafilatura import bare_extraction  # imported here: slow to load and only needed for HTML
-
-    try:
-        return bare_extraction(page, url=url, include_comments=False, with_metadata=True, fast=fast)
-    except Exception as error:  # a malformed page must not sink the batch: it becomes a Skip
-        return error
-
-
 def _site(found: str | None, given: str | None) -> str | None:
     """trafilatura's site name, unless it is only a host name (its guess when the page names none) and
     the document names the site (a JSON Lines record's or a feed's own `site`)."""
@@ -278,8 +266,3 @@ def iso_date(value: str) -> str | None:
     if moment.tzinfo is not None:
         moment = moment.astimezone(datetime.UTC)
     return moment.date().isoformat()
-
-
-def _field(extracted: Any, name: str) -> str | None:
-    value = getattr(extracted, name, None)
-    return value if isinstance(value, str) and value else None

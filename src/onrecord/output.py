@@ -96,6 +96,7 @@ def document_json(article: Article, statements: list[Statement], with_text: bool
         "published": article.published,
         "site": article.site,
         "language": article.language,
+        "extractor": article.extractor,
         "statements": [_statement_json(statement) for statement in statements],
     }
     if with_text:

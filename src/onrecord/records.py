@@ -101,6 +101,7 @@ class Article:
     language: str = "en"
     author: str | None = None
     notes: tuple[str, ...] = field(default=())
+    extractor: str | None = None  # HTML: "trafilatura" or "fundus:<publisher>", the one that gave `text`
 
     def __post_init__(self) -> None:
         _valid_strings(self)
