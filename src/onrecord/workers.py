@@ -21,7 +21,7 @@ import subprocess
 import sys
 import threading
 from collections import deque
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from onrecord.articles import to_article
@@ -66,7 +66,8 @@ class _Worker:
     process: subprocess.Popen[bytes]
     tasks: int  # the write end of its stdin
     results: int  # the read end of its stdout
-    outstanding: int = 0
+    outstanding: int = 0  # tasks it has not answered yet
+    answered: deque[bytes] = field(default_factory=deque)  # answers read, not yet collected in order
 
 
 class Pool:
@@ -97,17 +98,33 @@ class Pool:
         self._order.append(worker)
 
     def result(self, timeout: float | None = None) -> Result | None:
-        """The result of the oldest task not yet collected; None when `timeout` seconds pass first."""
+        """The result of the oldest task not yet collected; None when `timeout` seconds pass first.
+
+        Answers from every worker are read as they come, so a worker that is done is given new tasks
+        while an older, slower task still holds up the order results are collected in."""
         worker = self._order[0]
-        if not _readable(worker.results, timeout):
-            return None
-        data = _receive(worker.results)
+        while not worker.answered:
+            if not self._read_answers(timeout):
+                return None
+        data = worker.answered.popleft()
         self._order.popleft()
-        worker.outstanding -= 1
         result = pickle.loads(data)  # written by our own child process
         if not isinstance(result, Extracted | Rejected | Unable):
             raise WorkerError(f"a worker answered with a {type(result).__name__}")
         return result
+
+    def _read_answers(self, timeout: float | None) -> bool:
+        """Read one answer from each worker that has one within `timeout` seconds; whether any came."""
+        busy = {worker.results: worker for worker in self._workers if worker.outstanding}
+        poller = select.poll()
+        for fd in busy:
+            poller.register(fd, select.POLLIN | select.POLLHUP | select.POLLERR)
+        ready = poller.poll(None if timeout is None else max(0, int(timeout * 1000)))
+        for fd, _ in ready:
+            worker = busy[fd]
+            worker.answered.append(_receive(fd))
+            worker.outstanding -= 1
+        return bool(ready)
 
     def close(self) -> None:
         """Stop the workers at once (a result not collected yet is not wanted any more)."""
@@ -146,13 +163,6 @@ def _start(db_path: str, fast: bool, embed: bool) -> _Worker:
     os.set_inheritable(tasks, False)
     os.set_inheritable(results, False)
     return _Worker(process, tasks, results)
-
-
-def _readable(fd: int, timeout: float | None) -> bool:
-    """Whether `fd` has data within `timeout` seconds (poll, not select: any descriptor number works)."""
-    poller = select.poll()
-    poller.register(fd, select.POLLIN | select.POLLHUP | select.POLLERR)
-    return bool(poller.poll(None if timeout is None else max(0, int(timeout * 1000))))
 
 
 def _send(fd: int, data: bytes) -> None:
