@@ -134,6 +134,10 @@ _db_option = click.option(
     help="The store file (the environment variable ONRECORD_DB overrides the default).",
 )
 _json_option = click.option("--json", "as_json", is_flag=True, help="Print JSON instead of a table.")
+_since_option = click.option("--since", help="Published on or after this date (YYYY, YYYY-MM or YYYY-MM-DD).")
+_until_option = click.option(
+    "--until", help="Published on or before this date (YYYY, YYYY-MM or YYYY-MM-DD)."
+)
 
 
 def _say(message: str) -> None:
@@ -226,8 +230,8 @@ def ingest_command(
 @click.argument("text")
 @_db_option
 @click.option("--speaker", help="Only statements by this person (a name, an alias or #id).")
-@click.option("--since", help="Published on or after this date (YYYY, YYYY-MM or YYYY-MM-DD).")
-@click.option("--until", help="Published on or before this date (YYYY, YYYY-MM or YYYY-MM-DD).")
+@_since_option
+@_until_option
 @click.option("--site", help="Only articles from this site name or domain.")
 @click.option(
     "--mode",
@@ -360,8 +364,8 @@ def export_command(export_format: queries.ExportFormat, out: str, db: str, min_c
 @click.argument("proposition")
 @_db_option
 @click.option("--speaker", help="Only statements credited to this person (a name, an alias or #id).")
-@click.option("--since", help="Published on or after this date (YYYY, YYYY-MM or YYYY-MM-DD).")
-@click.option("--until", help="Published on or before this date (YYYY, YYYY-MM or YYYY-MM-DD).")
+@_since_option
+@_until_option
 @click.option("--terms", help='Extra words or phrases to look for, comma-separated: "strikes, long-range".')
 @click.option(
     "--mark",

@@ -16,7 +16,8 @@ from onrecord.records import Span
 MAX_CONTEXT = 1_200
 """At most this many characters of context per statement (the encoder reads ~256 word pieces)."""
 _LOOK_BACK = 600
-_SENTENCE_END = re.compile(r"[.!?…][\"'”’»)\]]*\s+|\n\s*\n")
+SENTENCE_END = re.compile(r"[.!?…][\"'”’»)\]]*\s+|\n\s*\n")
+"""A sentence's end: its mark with any closing quote or bracket and the space after it, or a blank line."""
 
 _MONTHS = (
     "january|february|march|april|may|june|july|august|september|october|november|december|"
@@ -54,9 +55,9 @@ class Described:
 def sentence_bounds(text: str, start: int, end: int) -> tuple[int, int]:
     """The start and end of the sentence(s) holding text[start:end]."""
     window = max(0, start - _LOOK_BACK)
-    ends = [m.end() for m in _SENTENCE_END.finditer(text, window, start)]
+    ends = [m.end() for m in SENTENCE_END.finditer(text, window, start)]
     first = ends[-1] if ends else window
-    following = _SENTENCE_END.search(text, max(start, end - 1), min(len(text), end + _LOOK_BACK))
+    following = SENTENCE_END.search(text, max(start, end - 1), min(len(text), end + _LOOK_BACK))
     last = following.start() + len(following.group().rstrip()) if following else min(len(text), end)
     return first, max(last, end)
 

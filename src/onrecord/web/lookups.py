@@ -27,6 +27,7 @@ from onrecord.queries import (
     co_speaker_names,
 )
 from onrecord.records import Span
+from onrecord.stance.context import SENTENCE_END
 from onrecord.store.names import name_key
 
 
@@ -251,17 +252,14 @@ def _appearances(conn: sqlite3.Connection, statement_id: int) -> tuple[Appearanc
     return tuple(Appearance(*r) for r in rows)
 
 
-_SENTENCE_END = re.compile(r"[.!?…][\"'”’»)\]]*\s+|\n\s*\n")
-
-
 def context(text: str, content: Sequence[Span]) -> tuple[tuple[str, bool], ...]:
     """The sentence(s) holding `content`, as (text, is-statement) fragments, at most `CONTEXT_CHARS`
     either side of the statement."""
     first, last = min(s.start for s in content), max(s.end for s in content)
     window_start = max(0, first - CONTEXT_CHARS)
-    ends = [m.end() for m in _SENTENCE_END.finditer(text, window_start, first)]
+    ends = [m.end() for m in SENTENCE_END.finditer(text, window_start, first)]
     start = ends[-1] if ends else window_start
-    following = _SENTENCE_END.search(text, max(first, last - 1), min(len(text), last + CONTEXT_CHARS))
+    following = SENTENCE_END.search(text, max(first, last - 1), min(len(text), last + CONTEXT_CHARS))
     end = following.start() + len(following.group().rstrip()) if following else len(text)
     end = min(end, last + CONTEXT_CHARS)
     fragments: list[tuple[str, bool]] = []
