@@ -217,6 +217,15 @@ def test_usage_errors_exit_2(args: list[str]) -> None:
     assert "Traceback" not in result.output
 
 
+def test_python_dash_m_runs_the_same_command_line(tmp_path: Path) -> None:
+    text = "“The bridge will open in May,” Mayor Anna Berg told reporters on Monday.\n"
+    (tmp_path / "good.txt").write_text(text, encoding="utf-8")
+    command = [sys.executable, "-m", "onrecord", "extract", str(tmp_path / "good.txt"), "--format", "jsonl"]
+    completed = subprocess.run(command, capture_output=True, text=True, timeout=300, check=False)
+    assert completed.returncode == 0, completed.stderr
+    assert json.loads(completed.stdout)["statements"][0]["speaker"]["name"] == "Anna Berg"
+
+
 def test_the_installed_command_never_shows_a_traceback(tmp_path: Path) -> None:
     (tmp_path / "good.txt").write_text("“Fine,” he said.\n", encoding="utf-8")
     (tmp_path / "binary.txt").write_bytes(b"\x00\x01\x02")
