@@ -6,7 +6,11 @@ numbers are refused with one sentence. The commands run for real (click's runner
 from __future__ import annotations
 
 import json
+import os
+import pty
 import re
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -122,14 +126,42 @@ def hostile_db(tmp_path_factory: pytest.TempPathFactory) -> str:
         ["person", "#1", "--json"],
         ["person", "Ot\x1b[2Jto"],
         ["people", "merge", "#1", "\x1b[2Jnobody"],
+        ["export", "--format", "jsonl"],
     ],
 )
 def test_record_commands_are_safe(hostile_db: str, args: list[str]) -> None:
     result = run(*args, "--db", hostile_db)
     assert_safe(result)
     assert result.exit_code == (1 if "merge" in args or "Ot\x1b[2Jto" in args else 0), result.output
-    if "--json" in args:
+    if "--json" in args or "jsonl" in args:
         assert NAME in strings(json.loads(result.stdout))  # the data itself is intact, only escaped
+
+
+def test_a_csv_export_is_escaped_on_a_terminal_and_exact_in_a_file(hostile_db: str, tmp_path: Path) -> None:
+    parent, child = pty.openpty()
+    command = [sys.executable, "-m", "onrecord", "export", "--format", "csv", "--db", hostile_db]
+    with subprocess.Popen(command, stdout=child, stderr=subprocess.PIPE) as process:
+        os.close(child)
+        shown = _read_all(parent).decode("utf-8")
+        assert process.wait(timeout=120) == 0, process.stderr.read() if process.stderr else ""
+    assert "Otto\\u202e\\x1b[31m" in shown and not ACTING.search(shown.replace("\r", ""))
+    to_file = run("export", "--format", "csv", "--out", str(tmp_path / "x.csv"), "--db", hostile_db)
+    assert to_file.exit_code == 0
+    assert NAME in (tmp_path / "x.csv").read_text(encoding="utf-8")
+
+
+def _read_all(fd: int) -> bytes:
+    chunks = []
+    while True:
+        try:
+            chunk = os.read(fd, 65536)
+        except OSError:  # the other end closed (EIO on Linux)
+            break
+        if not chunk:
+            break
+        chunks.append(chunk)
+    os.close(fd)
+    return b"".join(chunks)
 
 
 def strings(value: object) -> list[str]:

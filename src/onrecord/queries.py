@@ -19,6 +19,7 @@ from dataclasses import dataclass
 from typing import Any, Literal, TextIO
 
 from onrecord.confidence import DEFAULT_MIN_CONFIDENCE
+from onrecord.output import json_text, printable
 from onrecord.store import StoreError
 from onrecord.store.lookup import find_speaker, speaker_ids
 from onrecord.store.names import name_key, parse_name
@@ -514,11 +515,14 @@ def _text_output(out: str) -> Iterator[TextIO]:
 
 
 def _write_csv(rows: Iterator[Sequence[Any]], stream: TextIO) -> int:
+    """CSV as stored, except on a terminal, where every cell is shown `printable` (the terminal would act
+    on escape sequences in article text; a file or a pipe gets the exact text)."""
     writer = csv.writer(stream)
     writer.writerow(EXPORT_COLUMNS)
+    shown = stream.isatty()
     count = 0
     for row in rows:
-        writer.writerow(row)
+        writer.writerow([printable(cell) if shown and isinstance(cell, str) else cell for cell in row])
         count += 1
     return count
 
@@ -529,7 +533,7 @@ def _write_jsonl(rows: Iterator[Sequence[Any]], stream: TextIO) -> int:
         record = dict(zip(EXPORT_COLUMNS, row, strict=True))
         record["spans"] = json.loads(record["spans"]) if record["spans"] else None
         record["co_speakers"] = list(co_speaker_names(record["co_speakers"]))
-        stream.write(json.dumps(record, ensure_ascii=False) + "\n")
+        stream.write(json_text(record) + "\n")  # C1 and bidi controls escaped: safe on a terminal, lossless
         count += 1
     return count
 
