@@ -25,6 +25,7 @@ import onrecord
 from onrecord.articles import slim_html
 from onrecord.extraction import mentions, nlp, speakers
 from onrecord.extraction.doccache import entities_in
+from onrecord.extraction.quotes import find_quotes
 from onrecord.extraction.speakers import Entities
 from onrecord.store.dedup import fingerprint
 
@@ -128,6 +129,33 @@ def test_work_per_statement_does_not_grow_with_the_article() -> None:
     large_lines, large_statements = _resolution_lines(24)
     assert large_statements == 4 * small_statements
     assert large_lines / large_statements < 1.3 * small_lines / small_statements
+
+
+QUOTE = (
+    "“The ferry will run every hour from June.\n“And the harbour will stay open at night,”"
+    " the harbour master, Ines Dahl, said on Friday.\n"
+)
+
+
+def test_a_chunk_never_ends_inside_a_quote_that_a_line_break_before_it_allows(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """A quote over a paragraph break where the text is cut into chunks is kept whole (it was lost)."""
+    filler = "The council met again on Thursday evening to review the budget.\n" * 28
+    text = filler + QUOTE + filler
+    inside = text.index("June.\n") + len("June.\n")
+    monkeypatch.setattr(nlp, "CHUNK_CHARS", inside + 5)
+    assert next(nlp.chunks(text))[1] == inside  # where the text was cut: in the quote
+    quotes = [(quote.start, quote.end) for quote in find_quotes(text)]
+    assert next(nlp.chunks(text, quotes))[1] == len(filler)
+    cut = [_said(statement) for statement in onrecord.extract(text, fast=True)]
+    monkeypatch.setattr(nlp, "CHUNK_CHARS", 100_000)
+    assert cut == [_said(statement) for statement in onrecord.extract(text, fast=True)]
+    assert cut[0][:2] == ("direct", "Ines Dahl")  # was: indirect, the first paragraph lost
+
+
+def _said(statement: onrecord.Statement) -> tuple[str, str | None, list[str]]:
+    return statement.kind, statement.speaker.name, [span.text for span in statement.content]
 
 
 def test_entities_in_a_range_are_those_spacy_finds() -> None:

@@ -49,7 +49,7 @@ def uncalibrated(text: str, fast: bool = False) -> list[Statement]:
     quotes = find_quotes(parsed)
     starts = [quote.start for quote in quotes]
     tagger = None if fast else attribution_tagger()
-    for base, doc in parse(parsed, fast):
+    for base, doc in parse(parsed, fast, [(quote.start, quote.end) for quote in quotes]):
         entities.add_doc(doc, base)
         local = _local_quotes(quotes, starts, base, len(text_of(doc)))
         for candidate in _candidates(doc, local, tagger):

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from bisect import bisect_right
+from collections.abc import Iterator, Sequence
 from functools import cache
 from typing import Any, cast
 
@@ -225,22 +226,33 @@ def attribution_tagger() -> TrainablePipe:
     return load_tagger(pipeline())
 
 
-def parse(text: str, fast: bool = False) -> Iterator[tuple[int, Doc]]:
-    """Parsed chunks of `text` with the offset of each chunk; chunks end at line breaks where possible.
+def parse(text: str, fast: bool = False, quotes: Sequence[tuple[int, int]] = ()) -> Iterator[tuple[int, Doc]]:
+    """Parsed chunks of `text` with the offset of each chunk; chunks end at line breaks where possible,
+    and not inside one of `quotes` ((start, end) in text order, not overlapping) where a line break
+    before it allows.
 
     One chunk is parsed at a time, when the previous one has been handed on, so that a long text holds one
     parsed chunk in memory (`nlp.pipe` would parse a batch of up to 256 chunks, a whole 20 MB text, at once).
     """
     nlp = pipeline(fast)
-    for start, end in chunks(text):
+    for start, end in chunks(text, quotes):
         yield start, nlp(text[start:end])
 
 
-def chunks(text: str) -> Iterator[tuple[int, int]]:
+def chunks(text: str, quotes: Sequence[tuple[int, int]] = ()) -> Iterator[tuple[int, int]]:
+    """(start, end) of chunks of at most `CHUNK_CHARS`, each but the last ending after a line break
+    when there is one in its second half; a cut that would split a quote moves to the line break before
+    the quote when that is still in the second half (a longer quote is split, as before)."""
+    starts = [quote_start for quote_start, _ in quotes]
     start = 0
     while len(text) - start > CHUNK_CHARS:
-        cut = text.rfind("\n", start + CHUNK_CHARS // 2, start + CHUNK_CHARS)
+        least = start + CHUNK_CHARS // 2
+        cut = text.rfind("\n", least, start + CHUNK_CHARS)
         end = cut + 1 if cut > 0 else start + CHUNK_CHARS
+        index = bisect_right(starts, end - 1) - 1
+        if index >= 0 and quotes[index][0] < end < quotes[index][1]:
+            before = text.rfind("\n", least, quotes[index][0])
+            end = before + 1 if before > 0 else end
         yield start, end
         start = end
     if start < len(text):
