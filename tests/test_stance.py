@@ -16,7 +16,9 @@ from click.testing import CliRunner
 import onrecord
 import stance_store
 from onrecord.cli import main
+from onrecord.records import Span
 from onrecord.stance import saved, vectors
+from onrecord.stance.context import described_time
 from onrecord.stance.records import StanceInputError, StanceReport
 from onrecord.store import open_store
 
@@ -284,3 +286,26 @@ def test_a_mark_from_the_command_line_is_kept(store: tuple[Path, dict[str, int]]
     assert code == 0
     shown = next(s for s in json.loads(out)["statements"] if s["statement_id"] == target)
     assert (shown["stance"], shown["by"]) == ("oppose", "person")
+
+
+@pytest.mark.parametrize(
+    ("sentence", "period", "past"),
+    [
+        ("In 2019, Hale said [the barrage was the only sensible plan].", "2019-01", True),
+        ("Hale said in March 2021 that [the barrage must be built].", "2021-03", True),
+        ("Hale said [the aid promised in 2022 must finally be delivered].", None, False),
+        ("Hale, who was mayor in 2012, said [the barrage must be built].", None, False),
+        ("Hale said [he had supported the barrage in 2019 but no longer does].", "2019-01", True),
+        ("Hale said [the council had backed the plan].", None, True),
+        ("Hale said in 2024 that [the barrage must be built].", None, False),
+    ],
+)
+def test_the_time_a_stance_was_held_comes_from_the_frame_not_from_what_it_speaks_of(
+    sentence: str, period: str | None, past: bool
+) -> None:
+    """[...] marks the words said."""
+    text = f"The council met on Monday.\n{sentence}\n"
+    start, end = text.index("["), text.index("]") - 1
+    text = text.replace("[", "").replace("]", "")
+    described = described_time(text, [Span(start, end, text[start:end])], "2024-07-20")
+    assert (described.period, described.past) == (period, past)

@@ -28,13 +28,19 @@ _DESCRIBED_YEAR = re.compile(
     r"(?P<year>(?:19|20)\d\d)\b",
     re.IGNORECASE,
 )
+_EARLIER_STANCE = (
+    r"had (?:long |once |previously |earlier )?(?:supported|opposed|backed|called|said|argued|rejected|"
+    r"endorsed|favou?red|insisted|defended|praised|criticized|criticised|pushed|urged)"
+)
+_EARLIER = re.compile(rf"\b{_EARLIER_STANCE}\b", re.IGNORECASE)
 _PAST_MARKERS = re.compile(
-    r"\b(?:had (?:long |once |previously |earlier )?(?:supported|opposed|backed|called|said|argued|"
-    r"rejected|endorsed|favou?red|insisted|defended|praised|criticized|criticised|pushed|urged)|"
+    rf"\b(?:{_EARLIER_STANCE}|"
     r"last (?:year|month|spring|summer|autumn|fall|winter)|years? ago|months ago|at the time|"
     r"previously|formerly|once (?:called|said|supported|opposed|backed)|used to|in the past)\b",
     re.IGNORECASE,
 )
+_RELATIVE_CLAUSE = re.compile(r",\s*(?:who|whom|whose|which)\b[^,;]*,")
+"""A relative clause set off by commas: a date in it is about the person or thing, not the stance."""
 _MONTH_NUMBER = {name: index % 12 + 1 for index, name in enumerate(_MONTHS.split("|")[:12])} | {
     "jan": 1, "feb": 2, "mar": 3, "apr": 4, "jun": 6, "jul": 7, "aug": 8, "sep": 9, "sept": 9,
     "oct": 10, "nov": 11, "dec": 12,
@@ -73,25 +79,40 @@ def statement_context(text: str, content: Sequence[Span]) -> str:
     return piece if len(piece) <= MAX_CONTEXT else piece[-MAX_CONTEXT:]
 
 
-def statement_sentence(text: str, content: Sequence[Span]) -> str:
-    """The sentence(s) holding the statement (its cue, its speaker and any date it gives)."""
+def described_time(text: str, content: Sequence[Span], published: str | None) -> Described:
+    """The time the statement in `content` describes, when its sentence names an earlier year (or month
+    and year) than its publication; `past` when it speaks of an earlier stance without a date.
+
+    A date in the words said is about what they speak of ("the aid promised in 2022 must come"), not
+    when the stance was held, unless they describe an earlier stance ("he had supported it in 2019");
+    so dates are read from the rest of the sentence (its cue, its speaker) first, leaving out relative
+    clauses ("Hale, who was mayor in 2012, said ...")."""
     if not content:
-        return ""
+        return Described(None, past=False)
     start, end = sentence_bounds(text, min(s.start for s in content), max(s.end for s in content))
-    return text[start:end][:MAX_CONTEXT]
+    sentence = text[start:end][:MAX_CONTEXT]
+    outside = sentence
+    for span in content:
+        first, last = max(0, span.start - start), max(0, span.end - start)
+        outside = outside[:first] + " " * (last - first) + outside[last:]
+    outside = _RELATIVE_CLAUSE.sub(",", outside)  # "Hale, who was mayor in 2012, said ..."
+    said = " ".join(text[s.start : s.end] for s in content)
+    dated = _earlier_date(outside, published) or (_EARLIER.search(said) and _earlier_date(said, published))
+    if dated:
+        return Described(dated, past=True)
+    return Described(None, past=bool(_PAST_MARKERS.search(sentence)))
 
 
-def described_time(sentence: str, published: str | None) -> Described:
-    """The time the statement describes, when its sentence names an earlier year (or month and year)
-    than its publication; `past` when it speaks of an earlier stance without a date."""
+def _earlier_date(sentence: str, published: str | None) -> str | None:
+    """The first year (or month and year) `sentence` names that is earlier than `published`'s year."""
     published_year = int(published[:4]) if published and published[:4].isdigit() else None
     for match in _DESCRIBED_YEAR.finditer(sentence):
         year = int(match.group("year"))
         if published_year is not None and year >= published_year:
             continue
         month = _MONTH_NUMBER.get((match.group("month") or "").lower().rstrip("."), 1)
-        return Described(f"{year:04d}-{month:02d}", past=True)
-    return Described(None, past=bool(_PAST_MARKERS.search(sentence)))
+        return f"{year:04d}-{month:02d}"
+    return None
 
 
 def report_subject(content: str, people: Sequence[tuple[int, str, str]]) -> tuple[int, str] | None:

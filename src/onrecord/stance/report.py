@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING, Any
 from onrecord.queries import Db, _checked_date, connect
 from onrecord.records import Span
 from onrecord.stance import saved, vectors
-from onrecord.stance.context import described_time, report_subject, statement_context, statement_sentence
+from onrecord.stance.context import described_time, report_subject, statement_context
 from onrecord.stance.positions import positions, shifts
 from onrecord.stance.records import Label, StanceError, StanceInputError, StanceReport, StanceStatement
 from onrecord.stance.retrieval import query_terms, relevant
@@ -238,7 +238,7 @@ def _statement(
 ) -> StanceStatement:
     content = vectors.spans_of(row["article_text"], row["spans"])
     published = _day(row["published"])
-    described = described_time(statement_sentence(row["article_text"], content), published)
+    described = described_time(row["article_text"], content, published)
     if mark is not None and mark != "irrelevant":
         stance, confidence, by = mark, 1.0, "person"
     else:
