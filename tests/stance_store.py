@@ -69,6 +69,18 @@ STORIES = (
         ),
     ),
     Story(
+        "Fishermen back the barrage\n\n"
+        '"The tidal barrage will protect our homes," said Tomas Reyes, a fisherman.\n',
+        "2023-05-01",
+        (("The tidal barrage will protect our homes", "Tomas Reyes", "person"),),
+    ),
+    Story(
+        "Harbour Post: fisherman turns\n\n"
+        "The Harbour Post reported that Tomas Reyes no longer wanted the tidal barrage built.\n",
+        "2024-03-01",
+        (("Tomas Reyes no longer wanted the tidal barrage built", "The Harbour Post", "media"),),
+    ),
+    Story(
         "Bakery prize\n\n"
         '"Our sourdough won because we never rush the rise," said Ilse Brandauer, who runs the bakery.\n',
         "2024-01-05",
@@ -99,6 +111,8 @@ def marks(ids: dict[str, int]) -> dict[int, str]:
         "a barrage of some kind": "support",
         "Clara Voss was pushing the council to build the tidal barrage": "support",
         "Our sourdough won because we never rush the rise": "irrelevant",
+        "The tidal barrage will protect our homes": "support",
+        "Tomas Reyes no longer wanted the tidal barrage built": "oppose",
         "The estuary needs protection": "neutral",
         "I will not comment on reports": "neutral",
     }

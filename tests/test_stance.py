@@ -103,6 +103,16 @@ def test_a_second_hand_report_counts_for_its_subject_apart_from_first_hand(
     assert all(s.before != reported.statement_id and s.after != reported.statement_id for s in report.shifts)
 
 
+def test_a_report_counts_for_a_known_person_who_does_not_speak_in_that_article(
+    built: tuple[Path, dict[str, int]],
+) -> None:
+    path, ids = built
+    said = {s.statement_id: s for s in ask(path).statements}
+    reported = said[ids["Tomas Reyes no longer wanted the tidal barrage built"]]
+    credited = (reported.speaker, reported.reported, reported.said_by)
+    assert credited == ("Tomas Reyes", True, "Harbour Post")
+
+
 def test_irrelevant_marks_and_unrelated_statements_are_not_listed(built: tuple[Path, dict[str, int]]) -> None:
     path, ids = built
     listed = {s.statement_id for s in ask(path).statements}

@@ -20,13 +20,13 @@ from typing import TYPE_CHECKING, Any
 from onrecord.queries import Db, _checked_date, connect
 from onrecord.records import Span
 from onrecord.stance import saved, vectors
-from onrecord.stance.context import described_time, report_subject, statement_context
+from onrecord.stance.context import REPORT_WINDOW, described_time, report_subject, statement_context
 from onrecord.stance.positions import positions, shifts
 from onrecord.stance.records import Label, StanceError, StanceInputError, StanceReport, StanceStatement
 from onrecord.stance.retrieval import query_terms, relevant
 from onrecord.stance.saved import Score
 from onrecord.store import StoreError
-from onrecord.store.lookup import speaker_ids
+from onrecord.store.lookup import people_named, speaker_ids
 
 if TYPE_CHECKING:
     from onrecord.stance.model import Premise
@@ -229,7 +229,9 @@ def _listed(
         sid = int(row["id"])
         if row["article_id"] not in people:
             people[row["article_id"]] = _people_in(conn, row["article_id"])
-        listed.append(_statement(row, scores.get(sid), marks.get(sid), people[row["article_id"]]))
+        here = people[row["article_id"]]
+        named = [p for p in people_named(conn, row["text"][:REPORT_WINDOW]) if p not in here]
+        listed.append(_statement(row, scores.get(sid), marks.get(sid), here + named))
     return sorted(listed, key=lambda s: ((s.published or "9999")[:10], s.statement_id))
 
 

@@ -11,6 +11,8 @@ from onrecord.store.sqlite import StoreError
 LARGEST_ID = 2**63 - 1
 """The largest integer SQLite stores: no id is larger, and no limit or offset needs to be."""
 _ID = re.compile(r"#?\s*([0-9]+)")
+_CAPITALISED_RUN = re.compile(r"(?:[A-Z][\w'’.-]*\s+){1,5}[A-Z][\w'’-]*")
+"""Two to six capitalised words in a row: where a full name may be ("Secretary Antony Blinken")."""
 
 
 def parse_id(text: str) -> int | None:
@@ -73,3 +75,25 @@ def _by_statements(conn: sqlite3.Connection, speakers: list[int]) -> list[int]:
         for speaker in set(speakers)
     }
     return sorted(counts, key=lambda speaker: (-counts[speaker], speaker))
+
+
+def people_named(conn: sqlite3.Connection, text: str) -> list[tuple[int, str, str]]:
+    """The known people whose full name (or a full-name alias) `text` spells out, each as (id, name,
+    surname): "Secretary Antony Blinken said" finds Antony Blinken, a bare "Blinken" finds no one."""
+    keys: set[str] = set()
+    for run in _CAPITALISED_RUN.finditer(text):
+        words = run.group().split()
+        keys.update(
+            name_key(" ".join(words[i:j])) for i in range(len(words)) for j in range(i + 2, len(words) + 1)
+        )
+    keys.discard("")
+    if not keys:
+        return []
+    marks = ", ".join("?" for _ in keys)
+    rows = conn.execute(
+        "SELECT id, name, coalesce(surname, name) FROM speakers WHERE type = 'person' AND id IN "
+        f"(SELECT id FROM speakers WHERE key IN ({marks}) "
+        f"UNION SELECT speaker_id FROM aliases WHERE key IN ({marks}))",
+        [*keys, *keys],
+    )
+    return [(int(row[0]), row[1], row[2]) for row in rows]
