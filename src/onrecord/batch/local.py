@@ -36,7 +36,8 @@ def run_local(
     )
     try:
         window = max(1, count) * IN_FLIGHT_PER_WORKER
-        run_shards(todo, out_dir, stage, tally, lambda counts: progress(counts.summary()), window)
+        report = lambda counts: progress(counts.summary())  # noqa: E731
+        run_shards(todo, out_dir, stage, tally, report, window, options.part_documents)
     except WorkerError as error:
         raise BatchError(
             f"{error} (out of memory?); the finished parts are kept, rerun to resume."

@@ -11,13 +11,14 @@ read does, at the first damage: the ranges after a damaged one are not merged.
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from onrecord.batch.layout import LayoutError, part_path, read_json, read_plan, shard_manifest
 from onrecord.batch.parts import SCHEMA_VERSION, PartError, Row, read_part
 from onrecord.batch.plan import Shard
 from onrecord.batch.shards import shard_done
 from onrecord.records import Skip
+from onrecord.sources import read_documents
 from onrecord.store import open_store, optimize
 from onrecord.store.lock import writer_lock
 from onrecord.store.sqlite import DATABASE_ERRORS, failure
@@ -88,9 +89,10 @@ def _merge_shards(shards: list[Shard], out_dir: str, writer: Writer) -> int:
             continue
         for number in range(parts):
             for row in _rows(part_path(out_dir, shard, number)):
-                _write(writer, row)
                 if not shard.whole and _damaged(row, shard.input):
                     stopped.add(shard.input)
+                    row = _as_whole_read(row, shard)
+                _write(writer, row)
     return len(shards)
 
 
@@ -119,6 +121,18 @@ def _rows(path: str) -> list[Row]:
 def _damaged(row: Row, given: str) -> bool:
     skip = row.result
     return isinstance(skip, Skip) and skip.reason == "damaged-archive" and skip.source == given
+
+
+def _as_whole_read(row: Row, shard: Shard) -> Row:
+    """The damage skip a whole-file read gives (its message counts the records before it in the whole
+    archive, which a range after the first does not know): the archive is read again without extraction,
+    up to the damage. Only a damaged split archive costs this; if it cannot be read, the row stays."""
+    if shard.start == 0:
+        return row
+    for item in read_documents([shard.input]):
+        if isinstance(item, Skip) and _damaged(Row("", 0, 0, None, "", None, item), shard.input):
+            return replace(row, result=item)
+    return row
 
 
 def _write(writer: Writer, row: Row) -> None:

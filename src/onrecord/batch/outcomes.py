@@ -11,11 +11,13 @@ from dataclasses import dataclass, field
 @dataclass(frozen=True)
 class BatchOptions:
     """`workers`: extraction processes (None: one per core; 0: in the driver); `fast`: rules only;
-    `embed`: compute each statement's embedding (None: unless `fast`, as `ingest` does)."""
+    `embed`: compute each statement's embedding (None: unless `fast`, as `ingest` does);
+    `part_documents`: documents per Parquet part (a killed shard resumes after its last part)."""
 
     workers: int | None = None
     fast: bool = False
     embed: bool | None = None
+    part_documents: int = 200
 
 
 @dataclass(frozen=True)

@@ -17,7 +17,7 @@ from onrecord.batch.layout import (
 from onrecord.batch.local import run_local
 from onrecord.batch.outcomes import BatchError, BatchOptions, BatchProgress, BatchSummary
 from onrecord.batch.plan import DEFAULT_SHARD_BYTES, Shard, plan
-from onrecord.batch.shards import shard_done
+from onrecord.batch.shards import PART_DOCUMENTS, shard_done
 from onrecord.extraction import ModelError, mode
 from onrecord.sources import files
 
@@ -34,8 +34,10 @@ def run(
     embed: bool | None = None,
     shard_bytes: int = DEFAULT_SHARD_BYTES,
     progress: BatchProgress | None = None,
+    part_documents: int = PART_DOCUMENTS,
 ) -> BatchSummary:
-    """Extract `inputs` into Parquet parts under `out_dir` (`onrecord merge` stores them).
+    """Extract `inputs` into Parquet parts under `out_dir` (`onrecord merge` stores them): WARC and
+    JSON Lines files over `shard_bytes` in ranges, a part every `part_documents` documents.
 
     Shards already finished in `out_dir` are passed over before any model is loaded. `embed` (None:
     unless `fast`) computes each statement's embedding, as `ingest` does. Raises LayoutError when
@@ -51,7 +53,7 @@ def run(
         except ModelError as error:
             raise BatchError(str(error)) from error
         wanted = wanted and _encoder_ready()
-    options = BatchOptions(workers, fast, wanted)
+    options = BatchOptions(workers, fast, wanted, part_documents)
     if engine == "ray":
         return _run_ray(shards, out_dir, options, report, address)
     return run_local(shards, out_dir, options, report)

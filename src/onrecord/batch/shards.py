@@ -82,9 +82,10 @@ class ShardWriter:
     """The parts of one shard: rows are added in order, a part written every `PART_DOCUMENTS`; on
     creation it counts the parts an earlier, killed run left (`resume_at`: the documents they hold)."""
 
-    def __init__(self, out_dir: str, shard: Shard) -> None:
+    def __init__(self, out_dir: str, shard: Shard, part_documents: int = PART_DOCUMENTS) -> None:
         self.out_dir = out_dir
         self.shard = shard
+        self.part_documents = max(1, part_documents)
         self.rows: list[Row] = []
         self.parts = self.documents = self.articles = self.statements = 0
         self.skipped: Counter[str] = Counter()
@@ -111,7 +112,7 @@ class ShardWriter:
             self.skipped[reason] += 1
         if isinstance(row.result, Skip) and row.result.source == self.shard.input:
             self.error = row.result.message
-        if len(self.rows) >= PART_DOCUMENTS:
+        if len(self.rows) >= self.part_documents:
             self.flush()
 
     def flush(self) -> None:
@@ -155,6 +156,7 @@ def run_shards(
     tally: Tally,
     progress: Callable[[Tally], None],
     window: int = 1,
+    part_documents: int = PART_DOCUMENTS,
 ) -> list[ShardOutcome]:
     """Run `shards` in order through `stage`, keeping up to `window` documents in flight across shard
     ends; the outcomes, in order. OSError writing a part is a `LayoutError`."""
@@ -174,7 +176,7 @@ def run_shards(
 
     try:
         for shard in shards:
-            writer = ShardWriter(out_dir, shard)
+            writer = ShardWriter(out_dir, shard, part_documents)
             for entry in _entries(writer, stage):
                 pending.append(entry)
                 while stage.pending >= window:
