@@ -142,10 +142,23 @@ def _starts_record(handle: BinaryIO, at: int) -> bool:
 
 
 def _member_ends_at(handle: BinaryIO, cut: int) -> bool:
-    """Whether a gzip member that inflates to a WARC record ends exactly at `cut`."""
-    begin = max(0, cut - _BACK)
-    handle.seek(begin)
-    before = handle.read(cut - begin)
+    """Whether a gzip member that inflates to a WARC record ends exactly at `cut` (looked for in windows
+    before it that double from 64 KiB to `_BACK`, so a small member costs a small read)."""
+    reach = 1 << 16
+    while True:
+        begin = max(0, cut - reach)
+        handle.seek(begin)
+        found = _ending_member(handle.read(cut - begin))
+        if found is not None:
+            return found
+        if begin == 0 or reach >= _BACK:
+            return False
+        reach *= 2
+
+
+def _ending_member(before: bytes) -> bool | None:
+    """Of the gzip headers in `before`, nearest the end first: whether the first whose member inflates
+    to a WARC record ends exactly at the end (False: it ends earlier); None when none does."""
     found = before.rfind(_GZIP_HEADER)
     while found >= 0:
         inflate = zlib.decompressobj(_WBITS)
@@ -156,8 +169,6 @@ def _member_ends_at(handle: BinaryIO, cut: int) -> bool:
         except zlib.error:
             head = b""
         if inflate.eof and head.lstrip().startswith((b"WARC/", b"filedesc:")):
-            return (
-                not inflate.unused_data
-            )  # it ends at `cut`, or a member ends before and something is between
+            return not inflate.unused_data  # else it ends before `cut`, something else between
         found = before.rfind(_GZIP_HEADER, 0, found)
-    return False
+    return None
