@@ -89,7 +89,8 @@ print(summary.left, summary.articles, _pipeline.cache_info().currsize)
 
 def test_a_rerun_adds_nothing_and_loads_no_model(batch_dir: Path, inputs: list[str], tmp_path: Path) -> None:
     """Extraction in the driver (workers=0): the model's loader is cached, so its cache size says whether
-    the process loaded it."""
+    the process loaded it (the rerun's time is bench/bench_merge.py's, not a test's: the machine is
+    shared)."""
     before = sorted(str(path) for path in batch_dir.rglob("*"))
     environment = {**os.environ, "PYTHONPATH": SRC}
 
@@ -97,9 +98,7 @@ def test_a_rerun_adds_nothing_and_loads_no_model(batch_dir: Path, inputs: list[s
         command = [sys.executable, "-c", _RUN_INLINE, str(out), *given]
         return subprocess.run(command, capture_output=True, text=True, env=environment, check=True).stdout
 
-    started = time.perf_counter()
     assert inline(batch_dir, *inputs).split() == ["0", "0", "0"]  # nothing left, nothing done, no model
-    assert time.perf_counter() - started < 10
     assert sorted(str(path) for path in batch_dir.rglob("*")) == before
     assert inline(tmp_path / "fresh", inputs[0]).split() == ["0", "6", "1"]  # a real run loads it
 
