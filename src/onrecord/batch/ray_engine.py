@@ -1,0 +1,202 @@
+"""The Ray executor: the same shards through the same `run_shard` on the actors of a Ray cluster.
+
+Ray is an optional extra (`pip install 'onrecord[ray]'`), imported only here and only when asked for.
+Finished shards are filtered out before Ray starts, so a finished batch reruns without a cluster or a
+model load. Otherwise one actor per worker (not per shard) loads the models once and runs shard after
+shard, each actor given the next shard as soon as it is free. A shard whose actor died is retried once on
+a fresh actor, then counted failed with its reason; the rest of the batch finishes.
+
+`address` None starts a private local cluster of `workers` CPUs, its files in a temporary directory that
+is removed at the end and its workers' output kept off the terminal (`log_to_driver=False`). An address
+(`HOST:PORT`, `ray://HOST:PORT` or `auto`) joins a running cluster; where nothing answers, the batch
+stops at start with one sentence within `CONNECT_SECONDS`. The cluster's nodes need onrecord installed.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import resource
+import shutil
+import socket
+import tempfile
+import time
+from collections import Counter
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+from onrecord.batch.outcomes import BatchOptions, BatchProgress, BatchSummary, ShardOutcome
+from onrecord.batch.plan import Shard
+from onrecord.batch.shards import run_shard, shard_done
+from onrecord.workers import Extractor
+
+CONNECT_SECONDS = 5.0
+"""How long to wait for a cluster at `--address` to answer before saying it does not."""
+INSTALL_HINT = "pip install 'onrecord[ray]'"
+_OBJECT_STORE_BYTES = 128 << 20  # shards and outcomes are small: no need for Ray's default 30% of memory
+
+
+class RayUnavailable(Exception):
+    """Ray cannot run this batch (not installed, no cluster at the address); the message is one sentence."""
+
+
+class ShardWorker:
+    """A Ray actor's state: the models, loaded once on creation, for every shard the actor is given."""
+
+    def __init__(self, out_dir: str, fast: bool, embed: bool) -> None:
+        self._out_dir = out_dir
+        self._extractor = Extractor(None, fast, embed)
+
+    def run(self, shard: Shard) -> ShardOutcome:
+        return run_shard(shard, self._out_dir, self._extractor)
+
+    def peak_memory(self) -> int:
+        """This worker's peak resident memory in bytes."""
+        return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024
+
+
+def run_ray(
+    shards: Sequence[Shard],
+    out_dir: str,
+    options: BatchOptions,
+    progress: BatchProgress,
+    address: str | None = None,
+) -> BatchSummary:
+    """Run every shard not done yet on Ray actors; `RayUnavailable` when Ray cannot be had."""
+    started = time.perf_counter()
+    todo = [shard for shard in shards if not shard_done(out_dir, shard)]
+    left = {shard.id for shard in todo}
+    outcomes = [ShardOutcome(shard.id, already=True) for shard in shards if shard.id not in left]
+    if todo:
+        ray = import_ray()
+        if address is not None:
+            check_address(address)
+        with cluster(ray, address, options.workers) as capacity:
+            for outcome in _dispatch(ray, todo, out_dir, options, capacity):
+                outcomes.append(outcome)
+                progress(tally(len(shards), outcomes, started))
+    summary = tally(len(shards), outcomes, started)
+    progress(summary)
+    return summary
+
+
+def import_ray() -> Any:
+    try:
+        import ray
+    except ImportError:
+        raise RayUnavailable(f"--engine ray needs Ray, which is not installed: {INSTALL_HINT}.") from None
+    return ray
+
+
+def check_address(address: str) -> None:
+    """Stop with one sentence unless something answers at `address` within `CONNECT_SECONDS`."""
+    if address in ("auto", "local"):
+        return
+    host, _, port = address.removeprefix("ray://").rpartition(":")
+    if not host or not port.isdigit():
+        raise RayUnavailable(f"--address {address}: is not HOST:PORT, ray://HOST:PORT or auto.")
+    try:
+        socket.create_connection((host.strip("[]"), int(port)), timeout=CONNECT_SECONDS).close()
+    except OSError as error:
+        why = "no answer in time" if isinstance(error, TimeoutError) else (error.strerror or str(error))
+        raise RayUnavailable(f"--address {address}: no Ray cluster answers there ({why}).") from None
+
+
+@contextmanager
+def cluster(ray: Any, address: str | None, workers: int | None) -> Iterator[int]:
+    """Ray started (a private local cluster, or joined at `address`); yields the worker count to use."""
+    temp = tempfile.mkdtemp(prefix="onrecord-ray-") if address is None else None
+    quiet = {"log_to_driver": False, "logging_level": logging.ERROR, "include_dashboard": False}
+    try:
+        if temp is not None:
+            count = workers or os.cpu_count() or 1
+            with _package_on_path():  # the workers Ray starts inherit it (a runtime_env costs seconds)
+                ray.init(num_cpus=count, object_store_memory=_OBJECT_STORE_BYTES, _temp_dir=temp, **quiet)
+        else:
+            _join(ray, address, quiet)
+            count = workers or max(1, int(ray.cluster_resources().get("CPU", 1)))
+        yield count
+    finally:
+        if ray.is_initialized():
+            ray.shutdown()
+        if temp is not None:
+            shutil.rmtree(temp, ignore_errors=True)
+
+
+def _join(ray: Any, address: str | None, quiet: dict[str, Any]) -> None:
+    try:
+        ray.init(address=address, **quiet)
+    except (ConnectionError, RuntimeError, ValueError) as error:
+        why = " ".join(str(error).split()).rstrip(".")[:200]
+        raise RayUnavailable(f"--address {address}: cannot join the Ray cluster there ({why}).") from None
+
+
+@contextmanager
+def _package_on_path() -> Iterator[None]:
+    """This onrecord first on PYTHONPATH while Ray starts its local processes (as `workers` does)."""
+    before = os.environ.get("PYTHONPATH")
+    root = str(Path(__file__).resolve().parents[2])
+    os.environ["PYTHONPATH"] = os.pathsep.join(filter(None, [root, before]))
+    try:
+        yield
+    finally:
+        if before is None:
+            del os.environ["PYTHONPATH"]
+        else:
+            os.environ["PYTHONPATH"] = before
+
+
+def _dispatch(
+    ray: Any, todo: Sequence[Shard], out_dir: str, options: BatchOptions, capacity: int
+) -> Iterator[ShardOutcome]:
+    """Each shard's outcome as it finishes: `capacity` actors, each given the next shard when free."""
+    embed = options.embed if options.embed is not None else not options.fast
+    actor_class = ray.remote(num_cpus=1, max_restarts=0)(ShardWorker)
+
+    def new_actor() -> Any:
+        return actor_class.remote(out_dir, options.fast, embed)
+
+    waiting = list(reversed(todo))
+    retried: set[str] = set()
+    running: dict[Any, tuple[Any, Shard]] = {}
+    for actor in [new_actor() for _ in range(min(capacity, len(todo)))]:
+        shard = waiting.pop()
+        running[actor.run.remote(shard)] = (actor, shard)
+    while running:
+        [ready], _ = ray.wait(list(running), num_returns=1)
+        actor, shard = running.pop(ready)
+        try:
+            yield ray.get(ready)
+        except ray.exceptions.RayActorError:
+            actor = new_actor()
+            if shard.id not in retried:
+                retried.add(shard.id)
+                waiting.append(shard)
+            else:
+                yield ShardOutcome(shard.id, error=f"{shard.input}: the worker running it died twice.")
+        except ray.exceptions.RayTaskError as error:
+            why = " ".join(str(error.cause).split())[:200] if error.cause else "it failed"
+            yield ShardOutcome(shard.id, error=f"{shard.input}: {why}.")
+        if waiting:
+            next_shard = waiting.pop()
+            running[actor.run.remote(next_shard)] = (actor, next_shard)
+
+
+def tally(shards: int, outcomes: Sequence[ShardOutcome], started: float) -> BatchSummary:
+    """The summary of `outcomes` so far, of a batch of `shards` shards."""
+    skipped: Counter[str] = Counter()
+    for outcome in outcomes:
+        skipped.update(dict(outcome.skipped))
+    return BatchSummary(
+        shards=shards,
+        done=sum(1 for outcome in outcomes if outcome.error is None),
+        failed=sum(1 for outcome in outcomes if outcome.error is not None),
+        documents=sum(outcome.documents for outcome in outcomes),
+        articles=sum(outcome.articles for outcome in outcomes),
+        statements=sum(outcome.statements for outcome in outcomes),
+        skipped=tuple(sorted(skipped.items())),
+        seconds=time.perf_counter() - started,
+        outcomes=tuple(outcomes),
+    )
