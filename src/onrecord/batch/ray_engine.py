@@ -35,6 +35,9 @@ from onrecord.workers import Extractor
 CONNECT_SECONDS = 5.0
 """How long to wait for a cluster at `--address` to answer before saying it does not."""
 INSTALL_HINT = "pip install 'onrecord[ray]'"
+# a gRPC (HTTP/2) client's first bytes, and the frame type a gRPC server answers them with
+_HTTP2_PREFACE = b"PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n" + bytes([0, 0, 0, 4, 0, 0, 0, 0, 0])
+_SETTINGS_FRAME = 4
 _OBJECT_STORE_BYTES = 128 << 20  # shards and outcomes are small: no need for Ray's default 30% of memory
 
 
@@ -91,17 +94,23 @@ def import_ray() -> Any:
 
 
 def check_address(address: str) -> None:
-    """Stop with one sentence unless something answers at `address` within `CONNECT_SECONDS`."""
+    """Stop with one sentence unless a Ray cluster (a gRPC server, as Ray's is) answers at `address`
+    within `CONNECT_SECONDS`: Ray itself waits minutes for a cluster that is not there."""
     if address in ("auto", "local"):
         return
     host, _, port = address.removeprefix("ray://").rpartition(":")
     if not host or not port.isdigit():
         raise RayUnavailable(f"--address {address}: is not HOST:PORT, ray://HOST:PORT or auto.")
     try:
-        socket.create_connection((host.strip("[]"), int(port)), timeout=CONNECT_SECONDS).close()
+        with socket.create_connection((host.strip("[]"), int(port)), timeout=CONNECT_SECONDS) as line:
+            line.settimeout(CONNECT_SECONDS)
+            line.sendall(_HTTP2_PREFACE)
+            answer = line.recv(9)
     except OSError as error:
         why = "no answer in time" if isinstance(error, TimeoutError) else (error.strerror or str(error))
         raise RayUnavailable(f"--address {address}: no Ray cluster answers there ({why}).") from None
+    if len(answer) < 9 or answer[3] != _SETTINGS_FRAME:
+        raise RayUnavailable(f"--address {address}: what answers there is not a Ray cluster.")
 
 
 @contextmanager
