@@ -16,7 +16,7 @@ from onrecord.cli import main
 from onrecord.output import json_text, make_console, plain, printable
 from onrecord.records import Skip
 from onrecord.store import open_store
-from onrecord.views import IngestProgress
+from onrecord.views import IngestProgress, counts_line
 from web_store import Said, Story, add_story
 
 ACTING = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069\ud800-\udfff]")
@@ -171,7 +171,7 @@ def test_huge_numbers_are_one_sentence(hostile_db: str, args: list[str], code: i
 def test_an_ingest_skip_is_one_line_escaped(capsys: pytest.CaptureFixture[str]) -> None:
     source = "feeds/" + "very-long-name-" * 10 + "\x1b[2J.rss"
     skip = Skip(source, "not-a-feed", f"{source}: is not well-formed RSS or Atom (line 1, column 0).")
-    with IngestProgress(make_console(stderr=True)) as progress:
+    with IngestProgress(make_console(stderr=True), counts_line) as progress:
         progress.skip(skip)
     printed = capsys.readouterr().err
     assert printed.count("\n") == 1 and "\\x1b[2J.rss" in printed  # not wrapped at 80 columns

@@ -11,11 +11,13 @@ from collections.abc import Callable, Iterable
 from dataclasses import asdict
 from functools import partial
 from pathlib import Path
-from typing import NoReturn
+from typing import Literal, NoReturn
 
 import click
 
-from onrecord import queries
+from onrecord import batch, queries
+from onrecord.batch.layout import LayoutError
+from onrecord.batch.outcomes import BatchError
 from onrecord.confidence import DEFAULT_MIN_CONFIDENCE
 from onrecord.evaluation import polnear
 from onrecord.extraction import ModelError, extract, mode
@@ -25,7 +27,15 @@ from onrecord.pipeline import ExtractResult, extract_paths
 from onrecord.records import Skip
 from onrecord.store import Correction, StoreError, merge_people, opened, split_person
 from onrecord.store.lookup import LARGEST_ID
-from onrecord.views import IngestProgress, ingest_table, people_table, person_view, search_table
+from onrecord.views import (
+    IngestProgress,
+    batch_line,
+    counts_line,
+    ingest_table,
+    people_table,
+    person_view,
+    search_table,
+)
 
 EXIT_OK = 0
 EXIT_SKIPPED = 1  # some input could not be processed; the rest was
@@ -203,7 +213,7 @@ def ingest_command(
     described = _announce_mode(fast, quiet=True)
     console = make_console(stderr=True)
     try:
-        with IngestProgress(console) as progress:
+        with IngestProgress(console, counts_line) as progress:
             summary = ingest(
                 paths,
                 db,
@@ -224,6 +234,74 @@ def ingest_command(
         _say(f"onrecord: {note}")
     _say(described)
     sys.exit(EXIT_SKIPPED if summary.skipped_total else EXIT_OK)
+
+
+@main.command("batch")
+@click.argument("inputs", nargs=-1, required=True)
+@click.option(
+    "--out", "out_dir", required=True, help="Folder for the parts (created; a rerun resumes in it)."
+)
+@click.option("--engine", type=click.Choice(["local", "ray"]), default="local", show_default=True)
+@click.option(
+    "--address", default=None, help="The Ray cluster to run on (--engine ray; default: a local one)."
+)
+@click.option(
+    "--workers",
+    type=click.IntRange(min=0),
+    default=None,
+    help="Extraction processes (default: one per core).",
+)
+@click.option("--fast", is_flag=True, help="Rules only, as `ingest --fast`.")
+@click.option(
+    "--embeddings/--no-embeddings", default=None, help="As for `ingest` (default: yes, except --fast)."
+)
+def batch_command(
+    inputs: tuple[str, ...],
+    out_dir: str,
+    engine: Literal["local", "ray"],
+    address: str | None,
+    workers: int | None,
+    fast: bool,
+    embeddings: bool | None,
+    shard_bytes: int,
+    part_documents: int,
+) -> None:
+    """Extract INPUTS... into Parquet parts under --out, shard by shard (`onrecord merge` stores them)."""
+    console = make_console(stderr=True)
+    try:
+        with IngestProgress(console, batch_line) as progress:
+            summary = batch.run(
+                inputs, out_dir, engine, address, workers, fast, embeddings, progress=progress.update
+            )
+    except (LayoutError, BatchError) as error:
+        _fail(str(error))
+    except KeyboardInterrupt:
+        signal.signal(signal.SIGINT, signal.SIG_IGN)
+        _fail("interrupted; the finished parts are kept, and a rerun resumes.", EXIT_INTERRUPTED)
+    for sentence in summary.errors:
+        _say(f"onrecord: {printable(sentence)}")
+    _say(f"onrecord: {batch_line(summary)} in {summary.seconds:.1f} s.")
+    sys.exit(EXIT_SKIPPED if summary.skipped_total or summary.errors else EXIT_OK)
+
+
+@main.command("merge")
+@click.argument("out_dir", metavar="DIR")
+@_db_option
+def merge_command(out_dir: str, db: str) -> None:
+    """Merge the finished parts of the batch in DIR into the store, in order (a rerun adds nothing)."""
+    console = make_console(stderr=True)
+    try:
+        with IngestProgress(console, counts_line) as progress:
+            summary = batch.merge(out_dir, db, progress=progress.update)
+    except (LayoutError, StoreError, IngestError) as error:
+        _fail(str(error))
+    except KeyboardInterrupt:
+        signal.signal(signal.SIGINT, signal.SIG_IGN)
+        _fail("interrupted; everything committed is kept, and a rerun resumes.", EXIT_INTERRUPTED)
+    make_console().print(ingest_table(summary.counts, db))
+    if summary.waiting:
+        _say(f"onrecord: {printable(summary.waiting)}")
+    sys.exit(EXIT_SKIPPED if summary.counts.skipped_total or summary.waiting else EXIT_OK)
 
 
 @main.command("search")

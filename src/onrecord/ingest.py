@@ -10,98 +10,26 @@ flight, so memory stays bounded whatever the size of the input.
 
 from __future__ import annotations
 
-import hashlib
 import os
 import signal
 import sqlite3
 import threading
-import time
-from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass, field
 
 from onrecord.confidence import DEFAULT_MIN_CONFIDENCE
 from onrecord.extraction import ModelError, mode
-from onrecord.records import Document, Skip
+from onrecord.records import Skip
 from onrecord.sources import read_documents
 from onrecord.store import open_store, optimize
 from onrecord.store.lock import writer_lock
 from onrecord.store.sqlite import DATABASE_ERRORS, failure
-from onrecord.store.writer import find_duplicate, known_input, record_duplicate, store_article, store_skip
-from onrecord.workers import Extractor, Inline, Pool, Rejected, Result, Unable, WorkerError
+from onrecord.workers import Extractor, Inline, Pool, WorkerError
+from onrecord.writing import COMMIT_EVERY, Counts, IngestError, IngestSummary, Progress, Writer, source_key
+
+__all__ = ["IngestError", "IngestSummary", "ingest", "source_key"]
 
 IN_FLIGHT_PER_WORKER = 4
-COMMIT_EVERY = 50
-"""Results written between commits (a commit also happens at least every `COMMIT_SECONDS`)."""
-COMMIT_SECONDS = 2.0
-"""The longest the writer holds the store's write lock (other writers wait up to 10 s for it)."""
-
-
-class IngestError(Exception):
-    """The ingest could not go on (a worker could not start or died); what was committed stays."""
-
-
-@dataclass(frozen=True)
-class IngestSummary:
-    """Counts of one ingest run.
-
-    `read`: documents and unreadable inputs met; `stored`: new articles (syndicated copies included);
-    `already`: inputs a previous run took (same source, same bytes); `duplicates`: same URL, same bytes
-    or same text as a stored article (not stored); `near_duplicates`: stored articles linked as
-    syndicated copies; `skipped`: (reason, count) pairs; `statements`: new statements; `appearances`:
-    statements found again in syndicated copies; `unsure`: new statements below the ingest's
-    `min_confidence` (stored, hidden by default where statements are read).
-    """
-
-    read: int = 0
-    stored: int = 0
-    already: int = 0
-    duplicates: int = 0
-    near_duplicates: int = 0
-    skipped: tuple[tuple[str, int], ...] = ()
-    statements: int = 0
-    appearances: int = 0
-    unsure: int = 0
-    seconds: float = 0.0
-    notes: tuple[str, ...] = ()
-
-    @property
-    def skipped_total(self) -> int:
-        return sum(count for _, count in self.skipped)
-
-
-@dataclass
-class _Counts:
-    started: float = field(default_factory=time.perf_counter)
-    read: int = 0
-    stored: int = 0
-    already: int = 0
-    duplicates: int = 0
-    near_duplicates: int = 0
-    statements: int = 0
-    appearances: int = 0
-    unsure: int = 0
-    skipped: Counter[str] = field(default_factory=Counter)
-    notes: tuple[str, ...] = ()
-
-    def summary(self) -> IngestSummary:
-        return IngestSummary(
-            read=self.read,
-            stored=self.stored,
-            already=self.already,
-            duplicates=self.duplicates,
-            near_duplicates=self.near_duplicates,
-            skipped=tuple(sorted(self.skipped.items())),
-            statements=self.statements,
-            appearances=self.appearances,
-            unsure=self.unsure,
-            seconds=time.perf_counter() - self.started,
-            notes=self.notes,
-        )
-
-
-Progress = Callable[[IngestSummary], None]
 
 
 def ingest(
@@ -132,13 +60,13 @@ def ingest(
         mode(fast)
     except ModelError as error:
         raise IngestError(str(error)) from error
-    counts = _Counts()
+    counts = Counts()
     embed = (not fast if embed is None else embed) and _encoder_ready(counts)
     with writer_lock(db_path):
         conn = open_store(db_path)
         try:
             report = progress or (lambda summary: None)
-            writer = _Writer(conn, db_path, counts, report, on_skip or (lambda skip: None))
+            writer = Writer(conn, db_path, counts, report, on_skip or (lambda skip: None))
             writer.commit_every = max(1, commit_every)
             writer.unsure_below = min_confidence
             _drive(paths, _workers(workers, conn, db_path, fast, embed), writer, _window(workers))
@@ -147,7 +75,7 @@ def ingest(
     return counts.summary()
 
 
-def _encoder_ready(counts: _Counts) -> bool:
+def _encoder_ready(counts: Counts) -> bool:
     """Whether the sentence encoder loads; when it does not, a note says the embeddings come later."""
     try:
         from onrecord.stance.encoder import check_encoder
@@ -162,7 +90,7 @@ def _encoder_ready(counts: _Counts) -> bool:
     return True
 
 
-def _drive(paths: Iterable[str], pool: Pool | Inline, writer: _Writer, window: int) -> None:
+def _drive(paths: Iterable[str], pool: Pool | Inline, writer: Writer, window: int) -> None:
     """Run the ingest; whatever stops it, keep what was written (unless the store failed) and stop the
     workers at once."""
     try:
@@ -182,7 +110,7 @@ def _drive(paths: Iterable[str], pool: Pool | Inline, writer: _Writer, window: i
         raise
 
 
-def _stop(pool: Pool | Inline, writer: _Writer, keep: bool = True) -> None:
+def _stop(pool: Pool | Inline, writer: Writer, keep: bool = True) -> None:
     with _interrupts_ignored():  # a second Ctrl-C must not break off the cleanup
         pool.close()
         writer.finish(keep)
@@ -200,7 +128,7 @@ def _interrupts_ignored() -> Iterator[None]:
         signal.signal(signal.SIGINT, previous)
 
 
-def _run(paths: Iterable[str], pool: Pool | Inline, writer: _Writer, window: int) -> None:
+def _run(paths: Iterable[str], pool: Pool | Inline, writer: Writer, window: int) -> None:
     in_flight: set[str] = set()
     for document in read_documents(paths):
         writer.counts.read += 1
@@ -208,7 +136,7 @@ def _run(paths: Iterable[str], pool: Pool | Inline, writer: _Writer, window: int
             writer.skipped(document, None)
             continue
         key = source_key(document)
-        if writer.seen_before(key, document, in_flight):
+        if writer.seen_before(key, document.source, document.url, in_flight):
             continue
         in_flight.add(key)
         pool.submit(key, document)
@@ -216,121 +144,6 @@ def _run(paths: Iterable[str], pool: Pool | Inline, writer: _Writer, window: int
             in_flight.discard(writer.write(writer.collect(pool)))
     while pool.pending:
         in_flight.discard(writer.write(writer.collect(pool)))
-
-
-class _Writer:
-    """The single writer: stores results, keeps the counts, commits in batches."""
-
-    def __init__(
-        self,
-        conn: sqlite3.Connection,
-        conn_path: str,
-        counts: _Counts,
-        progress: Progress,
-        on_skip: Callable[[Skip], None],
-    ) -> None:
-        self.conn = conn
-        self.conn_path = conn_path
-        self.counts = counts
-        self.progress = progress
-        self.on_skip = on_skip
-        self.uncommitted = 0
-        self.commit_every = COMMIT_EVERY
-        self.unsure_below = 0.0
-        self.last_commit = time.monotonic()
-
-    def seen_before(self, key: str, document: Document, in_flight: set[str]) -> bool:
-        """Whether a document needs no processing: taken by an earlier run, in flight, or a known URL."""
-        source = known_input(self.conn, key)
-        if source == document.source:
-            self.counts.already += 1
-        elif source is not None or key in in_flight:  # the same bytes under another name
-            self.counts.duplicates += 1
-        elif document.url and (existing := find_duplicate(self.conn, document.url, None)) is not None:
-            self._begin()
-            record_duplicate(self.conn, key, document.source, existing)
-            self.counts.duplicates += 1
-            self._written()
-        else:
-            return False
-        self.progress(self.counts.summary())
-        return True
-
-    def collect(self, pool: Pool | Inline) -> Result:
-        """The next result, committing while it is awaited so the write lock is never held for long."""
-        while True:
-            timeout = None
-            if self.conn.in_transaction:
-                timeout = max(0.0, COMMIT_SECONDS - (time.monotonic() - self.last_commit))
-            result = pool.result(timeout)
-            if result is not None:
-                return result
-            self.commit()
-
-    def write(self, result: Result) -> str:
-        """Store one worker result; its source key."""
-        if isinstance(result, Unable):
-            raise IngestError(result.reason.rstrip(".") + ".")
-        self._begin()
-        if isinstance(result, Rejected):
-            store_skip(self.conn, result.skip, result.key)
-            self._count_skip(result.skip)
-        else:
-            written = store_article(self.conn, result, self.unsure_below)
-            self.counts.stored += written.outcome != "duplicate"
-            self.counts.duplicates += written.outcome == "duplicate"
-            self.counts.near_duplicates += written.outcome == "near-duplicate"
-            self.counts.statements += written.statements
-            self.counts.unsure += written.unsure
-            self.counts.appearances += written.appearances
-        self._written()
-        self.progress(self.counts.summary())
-        return result.key
-
-    def skipped(self, skip: Skip, key: str | None) -> None:
-        self._begin()
-        store_skip(self.conn, skip, key)
-        self._count_skip(skip)
-        self._written()
-        self.progress(self.counts.summary())
-
-    def commit(self) -> None:
-        if self.conn.in_transaction:
-            self.conn.execute("COMMIT")
-        self.uncommitted = 0
-        self.last_commit = time.monotonic()
-
-    def finish(self, keep: bool) -> None:
-        """Commit what was written (`keep`) or roll it back; no error, since one is being reported."""
-        try:
-            if keep:
-                self.commit()
-        except sqlite3.Error:
-            pass
-        if self.conn.in_transaction:
-            self.conn.execute("ROLLBACK")
-
-    def _count_skip(self, skip: Skip) -> None:
-        self.counts.skipped[skip.reason] += 1
-        self.on_skip(skip)
-
-    def _begin(self) -> None:
-        if not self.conn.in_transaction:
-            self.conn.execute("BEGIN IMMEDIATE")
-
-    def _written(self) -> None:
-        self.uncommitted += 1
-        if self.uncommitted >= self.commit_every or time.monotonic() - self.last_commit >= COMMIT_SECONDS:
-            self.commit()
-
-
-def source_key(document: Document) -> str:
-    """What identifies an input across runs: its bytes, media type and URL (not how its path was spelt)."""
-    digest = hashlib.sha256()
-    for part in (document.media_type, document.url or ""):
-        digest.update(part.encode("utf-8") + b"\0")
-    digest.update(document.data)
-    return digest.hexdigest()
 
 
 def _workers(

@@ -6,22 +6,27 @@ control characters and bidi controls as visible escapes.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from types import TracebackType
+from typing import Generic, TypeVar
 
 from rich.console import Console, Group
 from rich.progress import Progress, SpinnerColumn, TaskID, TextColumn, TimeElapsedColumn
 from rich.table import Table
 from rich.text import Text
 
+from onrecord.batch.outcomes import BatchSummary
 from onrecord.ingest import IngestSummary
 from onrecord.output import plain, printable
 from onrecord.queries import PersonRecord, PersonSummary, SearchHit
 from onrecord.records import Skip
 
 MAX_TEXT = 300
+Summary = TypeVar("Summary")
 
 
-def _counts_line(summary: IngestSummary) -> str:
+def counts_line(summary: IngestSummary) -> str:
+    """An ingest's (or merge's) progress: what was read, stored, found again, skipped."""
     skipped = ", ".join(f"{reason} {count}" for reason, count in summary.skipped)
     return (
         f"read {summary.read} · stored {summary.stored} · already {summary.already} · "
@@ -31,11 +36,13 @@ def _counts_line(summary: IngestSummary) -> str:
     )
 
 
-class IngestProgress:
-    """A progress line with the counts so far (on a terminal only), skips printed above it."""
+class IngestProgress(Generic[Summary]):
+    """A progress line with the counts so far (on a terminal only), skips printed above it; `line` turns
+    the counts (an ingest's or merge's by default, a batch's with `batch_line`) into the line."""
 
-    def __init__(self, console: Console) -> None:
+    def __init__(self, console: Console, line: Callable[[Summary], str]) -> None:
         self.console = console
+        self.line = line
         self.progress = Progress(
             SpinnerColumn(),
             TextColumn("{task.description}"),
@@ -46,9 +53,9 @@ class IngestProgress:
         )
         self.task: TaskID | None = None
 
-    def __enter__(self) -> IngestProgress:
+    def __enter__(self) -> IngestProgress[Summary]:
         self.progress.start()
-        self.task = self.progress.add_task(_counts_line(IngestSummary()), total=None)
+        self.task = self.progress.add_task("starting", total=None)
         return self
 
     def __exit__(
@@ -56,12 +63,23 @@ class IngestProgress:
     ) -> None:
         self.progress.stop()
 
-    def update(self, summary: IngestSummary) -> None:
+    def update(self, summary: Summary) -> None:
         if self.task is not None:
-            self.progress.update(self.task, description=_counts_line(summary))
+            self.progress.update(self.task, description=self.line(summary))
 
     def skip(self, skip: Skip) -> None:
         self.console.print(plain(f"onrecord: {skip.message}"), soft_wrap=True)
+
+
+def batch_line(summary: BatchSummary) -> str:
+    """The batch's progress: shards done and left, articles per second, skips by reason."""
+    skipped = ", ".join(f"{reason} {count}" for reason, count in summary.skipped)
+    rate = summary.articles / summary.seconds if summary.seconds > 0 else 0.0
+    return (
+        f"shards done {summary.done} · left {summary.left} · failed {summary.failed} · "
+        f"articles {summary.articles} ({rate:.1f}/s) · statements {summary.statements} · "
+        f"skipped {summary.skipped_total}{f' ({skipped})' if skipped else ''}"
+    )
 
 
 def ingest_table(summary: IngestSummary, db: str, min_confidence: float = 0.0) -> Table:

@@ -71,9 +71,11 @@ class _Worker:
 
 
 class Pool:
-    """`count` worker processes; `submit` a task, then `result` returns results in submission order."""
+    """`count` worker processes; `submit` a task, then `result` returns results in submission order.
 
-    def __init__(self, count: int, db_path: str, fast: bool, embed: bool = False) -> None:
+    `db_path`: the store the workers look duplicates up in (None: none, as in a batch)."""
+
+    def __init__(self, count: int, db_path: str | None, fast: bool, embed: bool = False) -> None:
         self._workers: list[_Worker] = []
         self._order: deque[_Worker] = deque()
         try:
@@ -138,7 +140,7 @@ class Pool:
             os.close(worker.results)
 
 
-def _start(db_path: str, fast: bool, embed: bool) -> _Worker:
+def _start(db_path: str | None, fast: bool, embed: bool) -> _Worker:
     package_root = str(Path(__file__).resolve().parent.parent)
     env = dict(os.environ)
     env["PYTHONPATH"] = os.pathsep.join(filter(None, [package_root, env.get("PYTHONPATH")]))
@@ -147,7 +149,7 @@ def _start(db_path: str, fast: bool, embed: bool) -> _Worker:
             sys.executable,
             "-m",
             "onrecord.workers",
-            db_path,
+            db_path or "",
             "fast" if fast else "full",
             "embed" if embed else "plain",
         ],
@@ -219,6 +221,9 @@ def _read_tasks(fd: int, inbox: queue.Queue[tuple[str, Document]]) -> None:
 
 
 def _reader(db_path: str) -> sqlite3.Connection | None:
+    """A connection to look duplicates up in (none for a batch, whose workers see no store)."""
+    if not db_path:
+        return None
     try:
         return open_reader(db_path)
     except sqlite3.Error:

@@ -16,6 +16,25 @@ The interface the engines share (`local` here, `ray` in `ray_engine`):
 - `outcomes`: `BatchOptions` (workers, fast, embed), `ShardOutcome`, `BatchSummary`, `BatchProgress` (a
   callable given the `BatchSummary` so far).
 - `layout`: where things live in the out dir, and the batch manifest (`batch.json`).
-- `merge.merge(out_dir, db_path) -> MergeSummary`: the finished parts into the store, in plan order,
-  through the writer ingest uses.
+- `run(inputs, out_dir, engine, ...) -> BatchSummary` (what `onrecord batch` calls) and `merge(out_dir,
+  db_path) -> MergeSummary` (`onrecord merge`): the finished parts into the store, in plan order,
+  through the writer ingest uses (`onrecord.writing.Writer`). `onrecord.batch` is this package, so the
+  library calls are `onrecord.batch.run(...)` and `onrecord.batch.merge(...)`.
 """
+
+from onrecord.batch.merge import MergeSummary, merge
+from onrecord.batch.outcomes import BatchError, BatchOptions, BatchSummary, ShardOutcome
+from onrecord.batch.plan import Shard, plan
+from onrecord.batch.run import run
+
+__all__ = [
+    "BatchError",
+    "BatchOptions",
+    "BatchSummary",
+    "MergeSummary",
+    "Shard",
+    "ShardOutcome",
+    "merge",
+    "plan",
+    "run",
+]

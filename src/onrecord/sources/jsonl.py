@@ -14,7 +14,7 @@ one Skip per line, naming it; the other lines go on), ``too-large`` (one line ov
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
+from collections.abc import Generator, Iterator
 from typing import IO, Any
 
 from onrecord.records import Document, Skip, without_surrogates
@@ -39,18 +39,28 @@ def read_jsonl(path: str, limit: int) -> Iterator[Document | Skip]:
     if isinstance(handle, Skip):
         yield handle
         return
-    blank = True
     with handle:
-        for number, line in enumerate(_lines(handle, limit), start=1):
-            if isinstance(line, int):
-                yield files.too_large(f"{path}:{number}", line, limit, "one line")
-            elif line.strip():
-                yield parse_line(path, number, line)
-            else:
-                continue
-            blank = False
+        blank = yield from jsonl_records(path, handle, limit)
     if blank:
         yield Skip(path, "empty", f"{path}: the export holds only blank lines.")
+
+
+def jsonl_records(
+    path: str, handle: IO[bytes], limit: int, first_line: int = 1
+) -> Generator[Document | Skip, None, bool]:
+    """The documents of the lines in `handle`, the first being line `first_line` of the export at `path`
+    (a range of it that starts at a line start reads as the whole file does there); whether all were
+    blank."""
+    blank = True
+    for number, line in enumerate(_lines(handle, limit), start=first_line):
+        if isinstance(line, int):
+            yield files.too_large(f"{path}:{number}", line, limit, "one line")
+        elif line.strip():
+            yield parse_line(path, number, line)
+        else:
+            continue
+        blank = False
+    return blank
 
 
 def _lines(handle: IO[bytes], limit: int) -> Iterator[bytes | int]:

@@ -170,16 +170,23 @@ def read_warc(path: str, limit: int) -> Iterator[Document | Skip]:
     with handle:
         head = handle.read(_READ_BYTES)
         if head.startswith(_GZIP_MAGIC):
-            yield from _gzip_records(path, handle, head, limit)
+            yield from gzip_records(path, handle, head, limit)
         else:
             handle.seek(0)
             yield from _records(path, handle, head, limit, 0, lambda offset: f"{offset}")
 
 
-def _gzip_records(path: str, raw: IO[bytes], pending: bytes, limit: int) -> Iterator[Document | Skip]:
+def gzip_records(
+    path: str, raw: IO[bytes], pending: bytes, limit: int, start: int = 0
+) -> Iterator[Document | Skip]:
     """The records of each gzip member in turn: one per member as WARC files should be, or all of them
-    in one member as some tools write them."""
-    start = read = 0
+    in one member as some tools write them.
+
+    `raw` holds the archive's bytes from byte `start` of the file on (`pending`: those already read from
+    it), so a byte range that starts at a member boundary is read exactly as the whole file is there;
+    sources stay `PATH#OFFSET` with offsets in the file.
+    """
+    read = 0
     while pending or (pending := raw.read(_READ_BYTES)):
         if not pending.strip(b"\x00"):  # zero padding, which gzip tools pass over
             start += len(pending)
