@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import io
 from typing import BinaryIO
+from urllib.parse import urlsplit
 
 from onrecord.batch import remote
+from onrecord.sources import files
 
 
 class Range(io.RawIOBase):
@@ -31,6 +33,13 @@ class Range(io.RawIOBase):
     def close(self) -> None:
         self._handle.close()
         super().close()
+
+
+def is_remote_archive(uri: str) -> bool:
+    """Whether `uri` is a remote WARC or JSON Lines archive (read by range; a remote page is a web fetch)."""
+    if not remote.is_remote(uri):
+        return False
+    return uri[:5].lower() == "s3://" or files.kind_of(urlsplit(uri).path) in ("warc", "jsonl")
 
 
 def open_range(uri: str, start: int, end: int | None) -> BinaryIO:

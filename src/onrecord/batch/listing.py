@@ -50,7 +50,7 @@ def read_list(where: str) -> list[str]:
             if not entry or entry.startswith("#"):
                 continue
             if number > MAX_LINES:
-                raise InputError(f"{where}: the list has over {MAX_LINES:,} lines.")
+                raise InputError(where, f"the list has over {MAX_LINES:,} lines")
             listed.append(_entry(where, number, entry, base))
     return listed
 
@@ -63,7 +63,7 @@ def _open(where: str) -> BinaryIO:
         try:
             raw = open(where, "rb")  # noqa: SIM115  # closed by the caller
         except OSError as error:
-            raise InputError(f"{where}: the list file cannot be read ({error.strerror or error}).") from None
+            raise InputError(where, f"the list file cannot be read ({error.strerror or error})") from None
     return gzip.GzipFile(fileobj=raw, mode="rb") if raw.peek(2)[:2] == b"\x1f\x8b" else raw  # type: ignore[return-value]
 
 
@@ -73,21 +73,21 @@ def _lines(where: str, handle: BinaryIO) -> Iterator[str]:
         while line := handle.readline(MAX_LINE + 1):
             number += 1
             if len(line) > MAX_LINE and not line.endswith(b"\n"):
-                raise InputError(f"{where}: line {number:,} is over {MAX_LINE:,} bytes long.")
+                raise InputError(where, f"line {number:,} is over {MAX_LINE:,} bytes long")
             yield line.decode("utf-8")
     except UnicodeDecodeError:
-        raise InputError(f"{where}: line {number:,} is not UTF-8 text.") from None
+        raise InputError(where, f"line {number:,} is not UTF-8 text") from None
     except InputError:
         raise
     except (OSError, EOFError) as error:  # bad or truncated gzip data
-        raise InputError(f"{where}: the list file cannot be read after line {number:,} ({error}).") from None
+        raise InputError(where, f"the list file cannot be read after line {number:,} ({error})") from None
 
 
 def _entry(where: str, number: int, entry: str, base: str | None) -> str:
     if _CONTROL.search(entry):
-        raise InputError(f"{where}: line {number:,} holds a control character.")
+        raise InputError(where, f"line {number:,} holds a control character")
     if _SCHEME.match(entry):
         if not is_remote(entry):
-            raise InputError(f"{where}: line {number:,} names a scheme other than http(s):// or s3://.")
+            raise InputError(where, f"line {number:,} names a scheme other than http(s):// or s3://")
         return entry
     return base + entry.lstrip("/") if base is not None else entry

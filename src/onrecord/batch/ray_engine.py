@@ -20,17 +20,15 @@ import resource
 import shutil
 import socket
 import tempfile
-import time
-from collections import Counter
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
-from onrecord.batch.outcomes import BatchOptions, BatchProgress, BatchSummary, ShardOutcome
+from onrecord.batch.outcomes import BatchError, BatchOptions, BatchProgress, BatchSummary, ShardOutcome, Tally
 from onrecord.batch.plan import Shard
-from onrecord.batch.shards import run_shard, shard_done
-from onrecord.workers import Extractor
+from onrecord.batch.shards import done_outcome, run_shards, shard_done
+from onrecord.workers import Extractor, Inline
 
 CONNECT_SECONDS = 5.0
 """How long to wait for a cluster at `--address` to answer before saying it does not."""
@@ -41,19 +39,22 @@ _SETTINGS_FRAME = 4
 _OBJECT_STORE_BYTES = 128 << 20  # shards and outcomes are small: no need for Ray's default 30% of memory
 
 
-class RayUnavailable(Exception):
+class RayUnavailable(BatchError):
     """Ray cannot run this batch (not installed, no cluster at the address); the message is one sentence."""
 
 
 class ShardWorker:
     """A Ray actor's state: the models, loaded once on creation, for every shard the actor is given."""
 
-    def __init__(self, out_dir: str, fast: bool, embed: bool) -> None:
+    def __init__(self, out_dir: str, options: BatchOptions) -> None:
         self._out_dir = out_dir
-        self._extractor = Extractor(None, fast, embed)
+        self._part_documents = options.part_documents
+        self._stage = Inline(Extractor(None, options.fast, bool(options.embed)))
 
     def run(self, shard: Shard) -> ShardOutcome:
-        return run_shard(shard, self._out_dir, self._extractor)
+        """The shard through `shards.run_shards`, exactly as the local engine runs it."""
+        [outcome] = run_shards([shard], self._out_dir, self._stage, Tally(), _ignore, 1, self._part_documents)
+        return outcome
 
     def peak_memory(self) -> int:
         """This worker's peak resident memory in bytes."""
@@ -68,21 +69,37 @@ def run_ray(
     address: str | None = None,
 ) -> BatchSummary:
     """Run every shard not done yet on Ray actors; `RayUnavailable` when Ray cannot be had."""
-    started = time.perf_counter()
-    todo = [shard for shard in shards if not shard_done(out_dir, shard)]
-    left = {shard.id for shard in todo}
-    outcomes = [ShardOutcome(shard.id, already=True) for shard in shards if shard.id not in left]
-    if todo:
-        ray = import_ray()
-        if address is not None:
-            check_address(address)
-        with cluster(ray, address, options.workers) as capacity:
-            for outcome in _dispatch(ray, todo, out_dir, options, capacity):
-                outcomes.append(outcome)
-                progress(tally(len(shards), outcomes, started))
-    summary = tally(len(shards), outcomes, started)
-    progress(summary)
-    return summary
+    tally = Tally(shards=len(shards))
+    todo = []
+    for shard in shards:
+        if shard_done(out_dir, shard):
+            tally.finished(done_outcome(out_dir, shard))
+        else:
+            todo.append(shard)
+    progress(tally.summary())
+    if not todo:
+        return tally.summary()
+    ray = import_ray()
+    if address is not None:
+        check_address(address)
+    with cluster(ray, address, options.workers) as capacity:
+        for outcome in _dispatch(ray, todo, out_dir, options, capacity):
+            _count(tally, outcome)
+            progress(tally.summary())
+    return tally.summary()
+
+
+def _count(tally: Tally, outcome: ShardOutcome) -> None:
+    """A shard finished on an actor: its outcome and its counts into the batch's tally."""
+    tally.finished(outcome)
+    tally.documents += outcome.documents
+    tally.articles += outcome.articles
+    tally.statements += outcome.statements
+    tally.skipped.update(dict(outcome.skipped))
+
+
+def _ignore(tally: Tally) -> None:
+    pass
 
 
 def import_ray() -> Any:
@@ -161,11 +178,10 @@ def _dispatch(
     ray: Any, todo: Sequence[Shard], out_dir: str, options: BatchOptions, capacity: int
 ) -> Iterator[ShardOutcome]:
     """Each shard's outcome as it finishes: `capacity` actors, each given the next shard when free."""
-    embed = options.embed if options.embed is not None else not options.fast
     actor_class = ray.remote(num_cpus=1, max_restarts=0)(ShardWorker)
 
     def new_actor() -> Any:
-        return actor_class.remote(out_dir, options.fast, embed)
+        return actor_class.remote(out_dir, options)
 
     waiting = list(reversed(todo))
     retried: set[str] = set()
@@ -191,21 +207,3 @@ def _dispatch(
         if waiting:
             next_shard = waiting.pop()
             running[actor.run.remote(next_shard)] = (actor, next_shard)
-
-
-def tally(shards: int, outcomes: Sequence[ShardOutcome], started: float) -> BatchSummary:
-    """The summary of `outcomes` so far, of a batch of `shards` shards."""
-    skipped: Counter[str] = Counter()
-    for outcome in outcomes:
-        skipped.update(dict(outcome.skipped))
-    return BatchSummary(
-        shards=shards,
-        done=sum(1 for outcome in outcomes if outcome.error is None),
-        failed=sum(1 for outcome in outcomes if outcome.error is not None),
-        documents=sum(outcome.documents for outcome in outcomes),
-        articles=sum(outcome.articles for outcome in outcomes),
-        statements=sum(outcome.statements for outcome in outcomes),
-        skipped=tuple(sorted(skipped.items())),
-        seconds=time.perf_counter() - started,
-        outcomes=tuple(outcomes),
-    )

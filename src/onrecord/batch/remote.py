@@ -26,6 +26,7 @@ from urllib.parse import quote, urlsplit
 
 import httpx
 
+from onrecord.sources.files import StreamFailed
 from onrecord.sources.web import MAX_REDIRECTS, USER_AGENT
 
 SCHEMES = ("http://", "https://", "s3://")
@@ -36,9 +37,18 @@ _CHUNK = 1 << 16
 _RETRY_STATUSES = frozenset({429, 500, 502, 503, 504})
 
 
-class InputError(OSError):
-    """An input that cannot be read (after the retries it deserved); the message is one sentence. An
-    OSError, as a local file that cannot be read raises."""
+class InputError(StreamFailed):
+    """An input that cannot be read (after the retries it deserved): an OSError whose `filename` is the
+    input and `strerror` the reason; its text is one sentence, `URI: REASON.`"""
+
+    def __init__(self, uri: str, why: str) -> None:
+        super().__init__(None, why, uri)
+
+    def __str__(self) -> str:
+        return f"{self.filename}: {self.strerror}."
+
+    def __reduce__(self) -> tuple[type[InputError], tuple[str, str]]:
+        return (InputError, (str(self.filename), str(self.strerror)))
 
 
 @dataclass(frozen=True)
@@ -66,10 +76,10 @@ def to_url(uri: str) -> str:
     if lowered.startswith(("http://", "https://")):
         return uri
     if not lowered.startswith("s3://"):
-        raise InputError(f"{uri}: only http://, https:// and s3:// inputs can be read remotely.")
+        raise InputError(uri, "only http://, https:// and s3:// inputs can be read remotely")
     bucket, _, key = uri[5:].partition("/")
     if not _BUCKET.fullmatch(bucket) or not key:
-        raise InputError(f"{uri}: is not an s3://BUCKET/KEY URI (a bucket name and a key are needed).")
+        raise InputError(uri, "is not an s3://BUCKET/KEY URI (a bucket name and a key are needed)")
     endpoint = os.environ.get(S3_ENDPOINT_VARIABLE, "").rstrip("/")
     path = quote(key, safe="/~")
     if endpoint:
@@ -160,16 +170,16 @@ class RemoteRange(io.RawIOBase):
                 return data
             except httpx.UnsupportedProtocol as error:  # a redirect to file://, ftp://, ...
                 self._drop()
-                raise InputError(f"{self.uri}: {_describe(error)}.") from None
+                raise InputError(self.uri, _describe(error)) from None
             except (httpx.TransportError, _Again) as error:
                 self._drop()
                 failures += 1
                 if failures >= self._retry.attempts:
-                    raise InputError(f"{self.uri}: {_describe(error)} ({failures} attempts).") from None
+                    raise InputError(self.uri, f"{_describe(error)} ({failures} attempts)") from None
                 time.sleep(self._retry.pause(failures))
             except (httpx.HTTPError, httpx.InvalidURL) as error:  # too many redirects, a malformed URL
                 self._drop()
-                raise InputError(f"{self.uri}: {_describe(error)}.") from None
+                raise InputError(self.uri, _describe(error)) from None
 
     def _open(self) -> None:
         headers = {}
@@ -187,10 +197,10 @@ class RemoteRange(io.RawIOBase):
             return
         if status not in (200, 206):
             self._drop()
-            raise InputError(f"{self.uri}: the server answered {status} {response.reason_phrase}.".rstrip())
+            raise InputError(self.uri, f"the server answered {status} {response.reason_phrase}".rstrip())
         if self._position > 0 and not _starts_at(response, self._position):
             self._drop()
-            raise InputError(f"{self.uri}: the server does not serve byte ranges (it sent another range).")
+            raise InputError(self.uri, "the server does not serve byte ranges (it sent another range)")
         self._chunks = response.iter_raw(_CHUNK)
 
     def _drop(self) -> None:
@@ -205,27 +215,6 @@ def _starts_at(response: httpx.Response, position: int) -> bool:
         return False
     match = re.match(r"bytes (\d+)-", response.headers.get("content-range", ""))
     return match is not None and int(match.group(1)) == position
-
-
-def size(uri: str, retry: Retry | None = None) -> int | None:
-    """The input's size in bytes by a HEAD request; None when the server does not say."""
-    policy = retry or Retry()
-    with client(policy) as session:
-        for failures in range(1, policy.attempts + 1):
-            try:
-                response = session.head(to_url(uri))
-            except httpx.TransportError as error:
-                why = _describe(error)
-            else:
-                if response.status_code not in _RETRY_STATUSES:
-                    if response.status_code >= 300:
-                        raise InputError(f"{uri}: the server answered {response.status_code}.")
-                    declared = response.headers.get("content-length", "")
-                    return int(declared) if declared.isdigit() else None
-                why = f"the server answered {response.status_code}"
-            if failures < policy.attempts:
-                time.sleep(policy.pause(failures))
-    raise InputError(f"{uri}: {why} ({policy.attempts} attempts).")
 
 
 def origin(uri: str) -> str:
