@@ -83,7 +83,7 @@ def run_ray(
     if address is not None:
         check_address(address)
     with cluster(ray, address, options.workers) as capacity:
-        for outcome in _dispatch(ray, todo, out_dir, options, capacity):
+        for outcome in dispatch(ray, todo, out_dir, options, capacity):
             _count(tally, outcome)
             progress(tally.summary())
     return tally.summary()
@@ -174,11 +174,17 @@ def _package_on_path() -> Iterator[None]:
             os.environ["PYTHONPATH"] = before
 
 
-def _dispatch(
-    ray: Any, todo: Sequence[Shard], out_dir: str, options: BatchOptions, capacity: int
+def dispatch(
+    ray: Any,
+    todo: Sequence[Shard],
+    out_dir: str,
+    options: BatchOptions,
+    capacity: int,
+    worker: type[ShardWorker] = ShardWorker,
 ) -> Iterator[ShardOutcome]:
-    """Each shard's outcome as it finishes: `capacity` actors, each given the next shard when free."""
-    actor_class = ray.remote(num_cpus=1, max_restarts=0)(ShardWorker)
+    """Each shard's outcome as it finishes: `capacity` actors of `worker`, each given the next shard
+    when free; a shard whose actor died goes once to a fresh actor, then fails."""
+    actor_class = ray.remote(num_cpus=1, max_restarts=0)(worker)
 
     def new_actor() -> Any:
         return actor_class.remote(out_dir, options)
