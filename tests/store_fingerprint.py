@@ -1,8 +1,8 @@
 """A fingerprint of every table of a store, to compare two stores (batch + merge against ingest).
 
-Every table and virtual table is read in rowid order, all columns but wall-clock times (named `*_at`);
-FTS5's shadow tables are left out (their segments depend on when commits fell), the full-text table
-itself is read instead.
+Every table and virtual table is read sorted by all its columns (ids included), all but wall-clock
+times (named `*_at`); FTS5's shadow tables are left out (their segments depend on when commits fell),
+the full-text table itself is read instead. Written once here; the Ray tests reuse it.
 """
 
 from __future__ import annotations
@@ -36,7 +36,8 @@ def _fingerprint(conn: sqlite3.Connection, table: str) -> tuple[int, str]:
     listed = ", ".join(f'"{column}"' for column in columns)
     digest = hashlib.sha256()
     count = 0
-    for row in conn.execute(f'SELECT rowid, {listed} FROM "{table}" ORDER BY rowid'):
+    order = ", ".join(str(number) for number in range(1, len(columns) + 1))
+    for row in conn.execute(f'SELECT {listed} FROM "{table}" ORDER BY {order}'):
         digest.update(repr(row).encode("utf-8"))
         count += 1
     return count, digest.hexdigest()

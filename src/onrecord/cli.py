@@ -18,6 +18,8 @@ import click
 from onrecord import batch, queries
 from onrecord.batch.layout import LayoutError
 from onrecord.batch.outcomes import BatchError
+from onrecord.batch.plan import DEFAULT_SHARD_BYTES
+from onrecord.batch.shards import PART_DOCUMENTS
 from onrecord.confidence import DEFAULT_MIN_CONFIDENCE
 from onrecord.evaluation import polnear
 from onrecord.extraction import ModelError, extract, mode
@@ -255,6 +257,20 @@ def ingest_command(
 @click.option(
     "--embeddings/--no-embeddings", default=None, help="As for `ingest` (default: yes, except --fast)."
 )
+@click.option(
+    "--shard-bytes",
+    type=click.IntRange(min=1),
+    default=DEFAULT_SHARD_BYTES,
+    show_default=True,
+    help="WARC and JSON Lines files larger than this are split into ranges about this size.",
+)
+@click.option(
+    "--part-documents",
+    type=click.IntRange(min=1),
+    default=PART_DOCUMENTS,
+    show_default=True,
+    help="Documents per Parquet part (a killed shard resumes after its last part).",
+)
 def batch_command(
     inputs: tuple[str, ...],
     out_dir: str,
@@ -271,7 +287,16 @@ def batch_command(
     try:
         with IngestProgress(console, batch_line) as progress:
             summary = batch.run(
-                inputs, out_dir, engine, address, workers, fast, embeddings, progress=progress.update
+                inputs,
+                out_dir,
+                engine,
+                address,
+                workers,
+                fast,
+                embeddings,
+                shard_bytes,
+                progress.update,
+                part_documents,
             )
     except (LayoutError, BatchError) as error:
         _fail(str(error))
