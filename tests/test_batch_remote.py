@@ -4,14 +4,22 @@ s3:// URIs and list files."""
 from __future__ import annotations
 
 import gzip
+import os
+import subprocess
+import sys
 import time
 from pathlib import Path
 
 import pytest
 
+from batch_factory import page, write_warc
 from local_server import Route, serve
+from onrecord.batch import remote
 from onrecord.batch.listing import expand, read_list
+from onrecord.batch.plan import Shard
 from onrecord.batch.remote import S3_ENDPOINT_VARIABLE, InputError, RemoteRange, Retry, to_url
+from onrecord.batch.shards import shard_documents, shard_done
+from onrecord.records import Document
 
 BODY = bytes(range(256)) * 4096  # 1 MiB, every offset distinguishable modulo 256
 QUICK = Retry(attempts=3, base=0.01, cap=0.05, timeout=2.0)
@@ -159,3 +167,65 @@ def test_a_bad_list_is_one_sentence_naming_the_line(tmp_path: Path, content: byt
 def test_a_missing_list_is_one_sentence(tmp_path: Path) -> None:
     with pytest.raises(InputError, match=r"inputs\.txt: the list file cannot be read \(No such file"):
         expand([f"@{tmp_path / 'inputs.txt'}"])
+
+
+# ---------------------------------------------------------------------------------------------------------
+# Remote archives as batch shards
+# ---------------------------------------------------------------------------------------------------------
+
+
+def served_archive(folder: Path, pages: int) -> bytes:
+    return write_warc(
+        folder / "a.warc.gz", [(f"https://ledger.example/{n}", page(n)) for n in range(pages)]
+    ).read_bytes()
+
+
+def test_a_served_archive_reads_as_the_local_file(tmp_path: Path) -> None:
+    data = served_archive(tmp_path, 12)
+    local = str(tmp_path / "a.warc.gz")
+    with serve({"/crawl/a.warc.gz": Route(body=data, ranges=True, cut_first=1)}) as server:
+        url = server.url("/crawl/a.warc.gz")
+        remote = list(shard_documents(Shard(url)))
+    whole = list(shard_documents(Shard(local)))
+    assert len(whole) == 12 and all(isinstance(item, Document) for item in whole)
+    assert [(item.source.replace(url, local), item.data, item.url) for item in remote] == [
+        (item.source, item.data, item.url) for item in whole
+    ]
+
+
+def test_a_remote_archive_that_stops_answering_fails_rather_than_reads_as_damaged(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(remote, "DEFAULT_RETRY", QUICK)
+    data = served_archive(tmp_path, 400)
+    routes = {"/a.warc.gz": Route(body=data, ranges=True, cut_first=1)}
+    with serve(routes) as server:
+        documents = shard_documents(Shard(server.url("/a.warc.gz")))
+        assert isinstance(next(documents), Document)
+        routes["/a.warc.gz"] = Route(status=503)  # from now on
+        with pytest.raises(InputError, match=r"answered 503 .*\(3 attempts\)\.$"):
+            list(documents)
+
+
+def test_a_missing_remote_input_fails_its_shard_and_the_rest_finishes(tmp_path: Path) -> None:
+    local = tmp_path / "a.warc.gz"
+    served_archive(tmp_path, 2)
+    with serve({}) as server:
+        missing = server.url("/gone.warc.gz")
+        out = tmp_path / "out"
+        command = [
+            sys.executable,
+            "-c",
+            "from onrecord.cli import main; main()",
+            "batch",
+            missing,
+            str(local),
+        ]
+        command += ["--out", str(out), "--fast", "--workers", "0"]
+        environment = {**os.environ, "PYTHONPATH": str(Path(__file__).resolve().parents[1] / "src")}
+        result = subprocess.run(command, capture_output=True, text=True, env=environment, timeout=300)
+    assert result.returncode != 0 and "Traceback" not in result.stderr
+    assert (
+        f"onrecord: {missing}: cannot be read (the server answered 404 not found); a rerun" in result.stderr
+    )
+    assert not shard_done(str(out), Shard(missing)) and shard_done(str(out), Shard(str(local)))

@@ -66,6 +66,9 @@ class Retry:
         return float(min(self.cap, self.base * 2.0 ** (failures - 1)) * random.uniform(0.5, 1.5))
 
 
+DEFAULT_RETRY = Retry()
+
+
 def is_remote(uri: str) -> bool:
     return uri[:8].lower().startswith(SCHEMES)
 
@@ -114,7 +117,7 @@ class RemoteRange(io.RawIOBase):
         super().__init__()
         self.uri = uri
         self.url = to_url(uri)
-        self._retry = retry or Retry()
+        self._retry = retry or DEFAULT_RETRY
         self._position = start
         self._end = end
         self._client = client(self._retry)
