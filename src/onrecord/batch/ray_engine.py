@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import logging
 import os
-import resource
 import shutil
 import socket
 import tempfile
@@ -55,10 +54,6 @@ class ShardWorker:
         """The shard through `shards.run_shards`, exactly as the local engine runs it."""
         [outcome] = run_shards([shard], self._out_dir, self._stage, Tally(), _ignore, 1, self._part_documents)
         return outcome
-
-    def peak_memory(self) -> int:
-        """This worker's peak resident memory in bytes."""
-        return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024
 
 
 def run_ray(
@@ -201,7 +196,7 @@ def dispatch(
         try:
             yield ray.get(ready)
         except ray.exceptions.RayActorError:
-            actor = new_actor()
+            actor = None  # dead: a fresh one (a model load) only if there is a shard left for it
             if shard.id not in retried:
                 retried.add(shard.id)
                 waiting.append(shard)
@@ -209,7 +204,8 @@ def dispatch(
                 yield ShardOutcome(shard.id, error=f"{shard.input}: the worker running it died twice.")
         except ray.exceptions.RayTaskError as error:
             why = " ".join(str(error.cause).split())[:200] if error.cause else "it failed"
-            yield ShardOutcome(shard.id, error=f"{shard.input}: {why}.")
+            yield ShardOutcome(shard.id, error=f"{shard.input}: {why.rstrip('.')}.")
         if waiting:
+            actor = actor or new_actor()
             next_shard = waiting.pop()
             running[actor.run.remote(next_shard)] = (actor, next_shard)
