@@ -180,7 +180,7 @@ def summarise(runs: list[dict[str, dict[str, float]]]) -> dict[str, object]:
     def median(name: str, field: str = "seconds") -> float:
         return statistics.median(run[name][field] for run in runs)
 
-    report: dict[str, object] = {"runs": len(runs)}
+    report: dict[str, object] = {"runs": len(runs), **runs[0]["setup"]}
     for workers in (1, 2):
         ingest_net = median(f"ingest {workers}") - median(f"start ingest {workers}")
         for engine in ENGINES:
@@ -222,7 +222,14 @@ def main() -> None:
     parser.add_argument("--shards", type=int, default=16, help="Byte ranges to cut the archive into.")
     parser.add_argument("--pages", type=int, default=0, help="Use only the first N pages (0: all).")
     parser.add_argument("--json", action="store_true")
+    parser.add_argument("--raw", help="Append each run's measurements to this file (JSON Lines).")
+    parser.add_argument("--from-raw", help="Report on the runs in this file instead of running.")
     options = parser.parse_args()
+    if options.from_raw:
+        runs = [json.loads(line) for line in Path(options.from_raw).read_text().splitlines() if line]
+        report = summarise(runs)
+        print(json.dumps(report, indent=2) if options.json else _table(report))
+        return
     found = pages()
     if not found:
         raise SystemExit("bench_batch: ../shared/news-html is absent; nothing to benchmark.")
@@ -232,13 +239,15 @@ def main() -> None:
         build_warc(found, archive)
         build_warc(found[:1], one)
         shard_bytes = archive.stat().st_size // options.shards + 1
+        setup = {"pages": len(found), "shards": options.shards, "archive_bytes": archive.stat().st_size}
         runs = []
         for turn in range(options.runs):
-            runs.append(one_run(archive, one, shard_bytes, turn))
+            runs.append({"setup": setup, **one_run(archive, one, shard_bytes, turn)})
             print(f"run {turn + 1} of {options.runs} done", file=sys.stderr)
+            if options.raw:
+                with open(options.raw, "a", encoding="utf-8") as raw:
+                    raw.write(json.dumps(runs[-1]) + "\n")
     report = summarise(runs)
-    report["pages"] = len(found)
-    report["shards"] = options.shards
     print(json.dumps(report, indent=2) if options.json else _table(report))
 
 

@@ -151,7 +151,14 @@ def _join(ray: Any, address: str | None, quiet: dict[str, Any]) -> None:
         ray.init(address=address, **quiet)
     except (ConnectionError, RuntimeError, ValueError) as error:
         why = " ".join(str(error).split()).rstrip(".")[:200]
-        raise RayUnavailable(f"--address {address}: cannot join the Ray cluster there ({why}).") from None
+        hint = (
+            ""
+            if os.environ.get("RAY_AUTH_MODE")
+            else "; a cluster with token authentication needs RAY_AUTH_MODE=token"
+        )
+        raise RayUnavailable(
+            f"--address {address}: cannot join the Ray cluster there ({why}){hint}."
+        ) from None
 
 
 @contextmanager
@@ -201,10 +208,11 @@ def dispatch(
                 retried.add(shard.id)
                 waiting.append(shard)
             else:
-                yield ShardOutcome(shard.id, error=f"{shard.input}: the worker running it died twice.")
+                why = f"{shard.input}: the worker running it died twice; a rerun retries the shard."
+                yield ShardOutcome(shard.id, error=why, completed=False)
         except ray.exceptions.RayTaskError as error:
             why = " ".join(str(error.cause).split())[:200] if error.cause else "it failed"
-            yield ShardOutcome(shard.id, error=f"{shard.input}: {why.rstrip('.')}.")
+            yield ShardOutcome(shard.id, error=f"{shard.input}: {why.rstrip('.')}.", completed=False)
         if waiting:
             actor = actor or new_actor()
             next_shard = waiting.pop()
