@@ -317,7 +317,7 @@ def merge_command(out_dir: str, db: str) -> None:
     console = make_console(stderr=True)
     try:
         with IngestProgress(console, counts_line) as progress:
-            summary = batch.merge(out_dir, db, progress=progress.update)
+            summary = batch.merge(out_dir, db, progress=progress.update, on_skip=progress.skip)
     except (LayoutError, StoreError, IngestError) as error:
         _fail(str(error))
     except KeyboardInterrupt:

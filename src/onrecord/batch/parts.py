@@ -12,6 +12,7 @@ digest of the types, so parts written by an onrecord with other records are refu
 from __future__ import annotations
 
 import dataclasses
+import functools
 import hashlib
 import os
 import types
@@ -50,7 +51,7 @@ def arrow_type(hint: object) -> pa.DataType:
     if origin is tuple:
         return pa.list_(arrow_type(typing.get_args(hint)[0]))
     if isinstance(hint, type) and dataclasses.is_dataclass(hint):
-        hints = typing.get_type_hints(hint)
+        hints = _hints(hint)
         return pa.struct([(field.name, arrow_type(hints[field.name])) for field in dataclasses.fields(hint)])
     return _SCALARS[hint]
 
@@ -76,10 +77,15 @@ def from_plain(hint: Any, value: Any) -> Any:
         item = typing.get_args(hint)[0]
         return tuple(from_plain(item, part) for part in value)
     if isinstance(hint, type) and dataclasses.is_dataclass(hint):
-        hints = typing.get_type_hints(hint)
-        names = [field.name for field in dataclasses.fields(hint)]
-        return hint(**{name: from_plain(hints[name], value.get(name)) for name in names})
+        return hint(**{name: from_plain(inner, value.get(name)) for name, inner in _hints(hint).items()})
     return value
+
+
+@functools.cache
+def _hints(record: type) -> dict[str, Any]:
+    """The type hint of each field of a dataclass, in field order."""
+    hints = typing.get_type_hints(record)
+    return {field.name: hints[field.name] for field in dataclasses.fields(record)}
 
 
 ROW_SCHEMA = pa.schema(
@@ -155,7 +161,7 @@ class PartError(Exception):
 def read_part(path: str) -> list[Row]:
     """The rows of the part at `path`, in order; PartError when its schema is not this onrecord's."""
     try:
-        table = pq.read_table(path)
+        table = pq.ParquetFile(path).read()
     except (OSError, pa.ArrowException) as error:
         raise PartError(f"{path}: cannot be read as a Parquet part ({error}).") from error
     if not table.schema.equals(ROW_SCHEMA):
@@ -181,6 +187,6 @@ def _row(plain: dict[str, Any]) -> Row:
 
 def part_counts(path: str) -> tuple[int, int, int, list[str]]:
     """(rows, articles, statements, skip reasons) of a part, from its flat columns alone."""
-    table = pq.read_table(path, columns=["reason", "statements"])
+    table = pq.ParquetFile(path).read(columns=["reason", "statements"])
     reasons = [reason for reason in table.column("reason").to_pylist() if reason is not None]
     return table.num_rows, table.num_rows - len(reasons), sum(table.column("statements").to_pylist()), reasons
