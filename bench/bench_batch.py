@@ -197,13 +197,20 @@ def summarise(runs: list[dict[str, dict[str, float]]]) -> dict[str, object]:
     statements = runs[0]["counts"]["merged statements"]
     articles = runs[0]["counts"]["merged articles"]
     report["counts"] = runs[0]["counts"]
-    report["rerun seconds"] = {engine: round(median(f"rerun {engine}"), 2) for engine in ("local", "ray")}
+    for engine in ("local", "ray"):
+        report[f"rerun {engine}"] = {
+            "seconds": round(median(f"rerun {engine}"), 2),
+            "cpu_seconds": round(median(f"rerun {engine}", "cpu_seconds"), 2),
+        }
     merge_net = median("merge") - median("start merge")
     report["merge"] = {
         "seconds": round(median("merge"), 2),
         "start_up_seconds": round(median("start merge"), 2),
         "statements_per_second_without_start_up": round(statements / merge_net),
         "statements_per_second": round(statements / median("merge")),
+        "statements_per_cpu_second_without_start_up": round(
+            statements / (median("merge", "cpu_seconds") - median("start merge", "cpu_seconds"))
+        ),
     }
     ingest_cpu = median("ingest 2", "cpu_seconds") - median("start ingest 2", "cpu_seconds")
     batch_cpu = median("local 2", "cpu_seconds") - median("start local 2", "cpu_seconds")
