@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import resource
 import sqlite3
 import statistics
 import subprocess
@@ -29,10 +30,18 @@ from bench_ingest import build_warc, pages
 ONRECORD = Path(sys.executable).parent / "onrecord"
 
 
+CPU: dict[str, float] = {}
+"""CPU seconds (user + system, worker processes included) of the last command of each name."""
+
+
 def timed(*args: str) -> float:
+    """Wall seconds of `onrecord ARGS`; its CPU seconds (children included) go to CPU[first arg]."""
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
     started = time.perf_counter()
     result = subprocess.run([str(ONRECORD), *args], capture_output=True, text=True)
     seconds = time.perf_counter() - started
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    CPU[args[0]] = after.ru_utime + after.ru_stime - before.ru_utime - before.ru_stime
     if result.returncode not in (0, 1) or "Traceback" in result.stderr:
         raise SystemExit(f"onrecord {' '.join(args)} failed:\n{result.stderr}")
     return seconds
@@ -52,12 +61,15 @@ def one_run(archive: Path, number: int, work: Path, options: argparse.Namespace)
 
     def ingest() -> None:
         times["ingest"] = timed("ingest", str(archive), "--db", str(folder / "ingest.db"), *workers, *mode)
+        times["ingest_cpu"] = CPU["ingest"]
 
     def batch() -> None:
         out = str(folder / "out")
         shards = ["--shard-bytes", str(options.shard_bytes)]
         times["batch"] = timed("batch", str(archive), "--out", out, *workers, *mode, *shards)
+        times["batch_cpu"] = CPU["batch"]
         times["merge"] = timed("merge", out, "--db", str(folder / "merged.db"))
+        times["merge_cpu"] = CPU["merge"]
         times["rerun"] = timed("batch", str(archive), "--out", out, *workers, *mode, *shards)
 
     for step in (ingest, batch) if number % 2 == 0 else (batch, ingest):
@@ -74,11 +86,12 @@ def startup(page: Path, work: Path, options: argparse.Namespace) -> dict[str, fl
     workers = ["--workers", str(options.workers)]
     folder = Path(tempfile.mkdtemp(dir=work))
     out = str(folder / "out")
-    return {
+    found = {
         "ingest": timed("ingest", str(page), "--db", str(folder / "i.db"), *workers, *mode),
         "batch": timed("batch", str(page), "--out", out, *workers, *mode),
         "merge": timed("merge", out, "--db", str(folder / "m.db")),
     }
+    return found | {f"{name}_cpu": CPU[name] for name in ("ingest", "batch", "merge")}
 
 
 def main() -> None:
@@ -117,6 +130,10 @@ def main() -> None:
         "batch_and_merge_vs_ingest": ingest_work
         / (median["batch"] - start["batch"] + median["merge"] - start["merge"]),
         "end_to_end_batch_and_merge_vs_ingest": median["ingest"] / (median["batch"] + median["merge"]),
+        "batch_vs_ingest_cpu": (median["ingest_cpu"] - start["ingest_cpu"])
+        / (median["batch_cpu"] - start["batch_cpu"]),
+        "batch_and_merge_vs_ingest_cpu": (median["ingest_cpu"] - start["ingest_cpu"])
+        / (median["batch_cpu"] - start["batch_cpu"] + median["merge_cpu"] - start["merge_cpu"]),
         "rerun_seconds": median["rerun"],
         "merge_statements_per_second": median["statements"] / median["merge"],
         "merge_statements_per_second_after_startup": median["statements"]

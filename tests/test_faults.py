@@ -27,6 +27,7 @@ from onrecord.ingest import IngestError, ingest
 from onrecord.store import StoreError, open_store
 from onrecord.store.lock import writer_lock
 from onrecord.workers import Extractor, Inline
+from onrecord.writing import Counts, Writer
 from processes import alive, children, committed
 
 ARTICLES = 120
@@ -277,7 +278,7 @@ def test_a_store_at_its_size_limit_stops_the_ingest_in_one_sentence_and_a_rerun_
     conn = open_store(str(db))
     pages = int(conn.execute("PRAGMA page_count").fetchone()[0])
     conn.execute(f"PRAGMA max_page_count = {pages + 60}")
-    writer = ingest_module._Writer(conn, str(db), ingest_module._Counts(), lambda _: None, lambda _: None)
+    writer = Writer(conn, str(db), Counts(), lambda _: None, lambda _: None)
     writer.commit_every = 5  # small batches, so some commit before the limit whatever the machine's speed
     with pytest.raises(IngestError, match=r"the disk is full .*everything committed is kept, and a rerun"):
         ingest_module._drive([str(corpus)], Inline(Extractor(conn, fast=True)), writer, 4)
