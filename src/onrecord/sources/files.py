@@ -126,6 +126,11 @@ def looks_binary(data: bytes) -> bool:
     return controls > _MAX_CONTROL_SHARE * len(sample)
 
 
+class StreamFailed(OSError):
+    """Reading an input's stream failed outside its content (a remote input that stopped answering):
+    readers let it through to their caller rather than report the input damaged."""
+
+
 def open_stream(path: str) -> BinaryIO | Skip:
     """The non-empty file at `path` opened for streaming, or the Skip saying why it cannot be."""
     size = check_file(path)

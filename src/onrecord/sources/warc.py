@@ -168,12 +168,17 @@ def read_warc(path: str, limit: int) -> Iterator[Document | Skip]:
         yield handle
         return
     with handle:
-        head = handle.read(_READ_BYTES)
-        if head.startswith(_GZIP_MAGIC):
-            yield from gzip_records(path, handle, head, limit)
-        else:
-            handle.seek(0)
-            yield from _records(path, handle, head, limit, 0, lambda offset: f"{offset}")
+        yield from archive_records(path, handle, limit)
+
+
+def archive_records(path: str, handle: IO[bytes], limit: int) -> Iterator[Document | Skip]:
+    """The documents of the archive `handle` reads from its start (seekable; its source keys name `path`)."""
+    head = handle.read(_READ_BYTES)
+    if head.startswith(_GZIP_MAGIC):
+        yield from gzip_records(path, handle, head, limit)
+    else:
+        handle.seek(0)
+        yield from _records(path, handle, head, limit, 0, lambda offset: f"{offset}")
 
 
 def gzip_records(
@@ -236,6 +241,8 @@ def _records(
                 result = (
                     None if record is None else _document(f"{path}#{where(iterator.offset)}", record, limit)
                 )
+        except files.StreamFailed:  # not damage: the caller decides (a batch shard fails, to be retried)
+            raise
         except Exception as error:  # a malformed archive must not sink the batch: it becomes one Skip
             at = error.at if isinstance(error, DamagedStream) and error.at is not None else iterator.offset
             yield _damaged(path, where(at), read, _describe(error))
