@@ -18,6 +18,7 @@ import io
 import json
 import os
 import resource
+import shutil
 import sqlite3
 import statistics
 import subprocess
@@ -149,6 +150,7 @@ def main() -> None:
         action="store_true",
         help="Pass --no-embeddings to onrecord ingest (the default mode then embeds nothing).",
     )
+    parser.add_argument("--keep-db", type=Path, default=None, help="Copy the last run's store to this file.")
     args = parser.parse_args()
     found = pages()
     if args.pages and 0 < args.pages < len(found):
@@ -171,6 +173,8 @@ def main() -> None:
             )
             for number in range(args.runs)
         ]
+        if args.keep_db is not None:
+            shutil.copyfile(Path(folder) / f"run{args.runs - 1}.db", args.keep_db)
     seconds = statistics.median(run["seconds"] for run in runs)
     cpu = statistics.median(run["cpu_seconds"] for run in runs)
     result = {
