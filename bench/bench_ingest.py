@@ -4,10 +4,11 @@ Builds a WARC archive (gzipped, one response record per page, with warcio) from 
 ../shared/news-html (Readability test pages, Postlight fixtures, goose3 pages; nothing is copied into the
 repository), then times `onrecord ingest ARCHIVE --db FRESH.db [--workers N]` as a subprocess: wall time
 from launch to exit (model loads in every worker included), with the resident memory of the command and
-all its child processes summed and sampled every 20 ms. Reports the median over `--runs` runs, each into a
-fresh store.
+all its child processes summed and sampled every 20 ms, and the CPU time of the whole process tree (user
+and system, from the kernel's accounting of children waited for: on a shared machine it moves less than
+the wall clock). Reports the medians over `--runs` runs, each into a fresh store.
 
-    .venv/bin/python bench/bench_ingest.py [--runs 3] [--workers N] [--json]
+    .venv/bin/python bench/bench_ingest.py [--runs 3] [--workers N] [--fast] [--no-embeddings] [--json]
 """
 
 from __future__ import annotations
@@ -16,6 +17,8 @@ import argparse
 import io
 import json
 import os
+import resource
+import shutil
 import sqlite3
 import statistics
 import subprocess
@@ -93,6 +96,7 @@ def run_once(
     if workers is not None:
         command += ["--workers", str(workers)]
     peak = 0
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
     began = time.perf_counter()
     process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     done = threading.Event()
@@ -107,6 +111,8 @@ def run_once(
     sampler.start()
     process.wait()
     seconds = time.perf_counter() - began
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    cpu = (after.ru_utime + after.ru_stime) - (before.ru_utime + before.ru_stime)
     done.set()
     sampler.join()
     conn = sqlite3.connect(db)
@@ -117,6 +123,7 @@ def run_once(
     conn.close()
     return {
         "seconds": seconds,
+        "cpu_seconds": cpu,
         "peak_mb": peak / 1024,
         "stored": stored,
         "statements": statements,
@@ -138,6 +145,12 @@ def main() -> None:
         help="Time ingest with and without statement embeddings, runs interleaved; print the ratio.",
     )
     parser.add_argument("--pages", type=int, default=None, help="Only this many pages, spread evenly.")
+    parser.add_argument(
+        "--no-embeddings",
+        action="store_true",
+        help="Pass --no-embeddings to onrecord ingest (the default mode then embeds nothing).",
+    )
+    parser.add_argument("--keep-db", type=Path, default=None, help="Copy the last run's store to this file.")
     args = parser.parse_args()
     found = pages()
     if args.pages and 0 < args.pages < len(found):
@@ -151,18 +164,29 @@ def main() -> None:
         archive = Path(folder) / "news.warc.gz"
         build_warc(found, archive)
         runs = [
-            run_once(archive, Path(folder) / f"run{number}.db", args.workers, args.fast)
+            run_once(
+                archive,
+                Path(folder) / f"run{number}.db",
+                args.workers,
+                args.fast,
+                False if args.no_embeddings else None,
+            )
             for number in range(args.runs)
         ]
+        if args.keep_db is not None:
+            shutil.copyfile(Path(folder) / f"run{args.runs - 1}.db", args.keep_db)
     seconds = statistics.median(run["seconds"] for run in runs)
+    cpu = statistics.median(run["cpu_seconds"] for run in runs)
     result = {
         "pages": len(found),
-        "mode": "fast" if args.fast else "default",
+        "mode": "fast" if args.fast else "default" + (" without embeddings" if args.no_embeddings else ""),
         "workers": args.workers if args.workers is not None else os.cpu_count(),
         "cores": os.cpu_count(),
         "runs": args.runs,
         "median_seconds": round(seconds, 1),
         "articles_per_second": round(len(found) / seconds, 2),
+        "median_cpu_seconds": round(cpu, 1),
+        "articles_per_cpu_second": round(len(found) / cpu, 2),
         "peak_mb": round(max(run["peak_mb"] for run in runs)),
         "stored": runs[0]["stored"],
         "skipped": runs[0]["skipped"],
@@ -175,7 +199,8 @@ def main() -> None:
         f"{result['mode']} ingest of {result['pages']} real news pages (one WARC) with "
         f"{result['workers']} worker(s) on "
         f"{result['cores']} core(s): {result['articles_per_second']} articles/s end to end (median of "
-        f"{result['runs']}: {result['median_seconds']} s); peak memory, all processes: "
+        f"{result['runs']}: {result['median_seconds']} s), {result['articles_per_cpu_second']} per "
+        f"CPU-second ({result['median_cpu_seconds']} CPU-s); peak memory, all processes: "
         f"{result['peak_mb']} MB; "
         f"stored {result['stored']}, skipped {result['skipped']}, statements {result['statements']}"
     )

@@ -6,6 +6,10 @@ children it started). No multiprocessing machinery: no semaphores to leak, no re
 behind. A worker dies with its parent: when the parent closes the task pipe or dies (kill -9 included),
 the pipe reaches its end and the worker exits at once, mid-document if need be. Workers run in a session
 of their own, so Ctrl-C at the terminal reaches the ingest alone, which then stops them.
+
+Only the first worker reads articles in languages other than English: loading the French model costs
+about 3.5 CPU-seconds (spaCy compiles its French tokenizer's patterns on import), so the other workers
+hand a French article back (`Forward`) and the pool passes it on to the first.
 """
 
 from __future__ import annotations
@@ -26,7 +30,7 @@ from pathlib import Path
 
 from onrecord.articles import to_article
 from onrecord.extraction import extract
-from onrecord.records import Document, Skip
+from onrecord.records import Article, Document, Skip
 from onrecord.stance.vectors import embed_statements, encoder_id
 from onrecord.store.dedup import fingerprint
 from onrecord.store.sqlite import open_reader
@@ -53,6 +57,15 @@ class Unable:
     reason: str
 
 
+@dataclass(frozen=True)
+class Forward:
+    """An article in a language other than English, read by a worker that does not load other languages'
+    models: the pool passes it on to the worker that does."""
+
+    key: str
+    article: Article
+
+
 Result = Extracted | Rejected | Unable
 
 
@@ -67,7 +80,7 @@ class _Worker:
     tasks: int  # the write end of its stdin
     results: int  # the read end of its stdout
     outstanding: int = 0  # tasks it has not answered yet
-    answered: deque[bytes] = field(default_factory=deque)  # answers read, not yet collected in order
+    answered: dict[str, Result | Forward] = field(default_factory=dict)  # by key, not yet collected
 
 
 class Pool:
@@ -77,10 +90,10 @@ class Pool:
 
     def __init__(self, count: int, db_path: str | None, fast: bool, embed: bool = False) -> None:
         self._workers: list[_Worker] = []
-        self._order: deque[_Worker] = deque()
+        self._order: deque[tuple[str, _Worker]] = deque()  # each task's key and its worker, as submitted
         try:
-            for _ in range(count):
-                self._workers.append(_start(db_path, fast, embed))
+            for number in range(count):
+                self._workers.append(_start(db_path, fast, embed, every_language=number == 0))
         except BaseException:
             self.close()
             raise
@@ -92,28 +105,32 @@ class Pool:
 
     def submit(self, key: str, document: Document) -> None:
         worker = min(self._workers, key=lambda each: each.outstanding)
-        try:
-            _send(worker.tasks, pickle.dumps((key, document), protocol=pickle.HIGHEST_PROTOCOL))
-        except BrokenPipeError as error:
-            raise WorkerError("a worker process ended before answering") from error
-        worker.outstanding += 1
-        self._order.append(worker)
+        self._order.append((key, self._send_task(worker, key, document)))
 
     def result(self, timeout: float | None = None) -> Result | None:
         """The result of the oldest task not yet collected; None when `timeout` seconds pass first.
 
         Answers from every worker are read as they come, so a worker that is done is given new tasks
-        while an older, slower task still holds up the order results are collected in."""
-        worker = self._order[0]
-        while not worker.answered:
-            if not self._read_answers(timeout):
-                return None
-        data = worker.answered.popleft()
-        self._order.popleft()
-        result = pickle.loads(data)  # written by our own child process
-        if not isinstance(result, Extracted | Rejected | Unable):
-            raise WorkerError(f"a worker answered with a {type(result).__name__}")
-        return result
+        while an older, slower task still holds up the order results are collected in. An article handed
+        back (`Forward`) goes to the first worker and keeps its place in that order."""
+        while True:
+            key, worker = self._order[0]
+            while key not in worker.answered:
+                if not self._read_answers(timeout):
+                    return None
+            answer = worker.answered.pop(key)
+            if not isinstance(answer, Forward):
+                self._order.popleft()
+                return answer
+            self._order[0] = (key, self._send_task(self._workers[0], key, answer.article))
+
+    def _send_task(self, worker: _Worker, key: str, task: Document | Article) -> _Worker:
+        try:
+            _send(worker.tasks, pickle.dumps((key, task), protocol=pickle.HIGHEST_PROTOCOL))
+        except BrokenPipeError as error:
+            raise WorkerError("a worker process ended before answering") from error
+        worker.outstanding += 1
+        return worker
 
     def _read_answers(self, timeout: float | None) -> bool:
         """Read one answer from each worker that has one within `timeout` seconds; whether any came."""
@@ -124,7 +141,10 @@ class Pool:
         ready = poller.poll(None if timeout is None else max(0, int(timeout * 1000)))
         for fd, _ in ready:
             worker = busy[fd]
-            worker.answered.append(_receive(fd))
+            answer = pickle.loads(_receive(fd))  # written by our own child process
+            if not isinstance(answer, Extracted | Rejected | Unable | Forward):
+                raise WorkerError(f"a worker answered with a {type(answer).__name__}")
+            worker.answered[answer.key] = answer
             worker.outstanding -= 1
         return bool(ready)
 
@@ -140,7 +160,7 @@ class Pool:
             os.close(worker.results)
 
 
-def _start(db_path: str | None, fast: bool, embed: bool) -> _Worker:
+def _start(db_path: str | None, fast: bool, embed: bool, every_language: bool) -> _Worker:
     package_root = str(Path(__file__).resolve().parent.parent)
     env = dict(os.environ)
     env["PYTHONPATH"] = os.pathsep.join(filter(None, [package_root, env.get("PYTHONPATH")]))
@@ -152,6 +172,7 @@ def _start(db_path: str | None, fast: bool, embed: bool) -> _Worker:
             db_path or "",
             "fast" if fast else "full",
             "embed" if embed else "plain",
+            "every-language" if every_language else "english",
         ],
         stdin=subprocess.PIPE,
         stdout=subprocess.PIPE,
@@ -194,13 +215,13 @@ def _read_exactly(fd: int, size: int) -> bytes:
 # ---------------------------------------------------------------------------------------------------------
 
 
-def _serve(db_path: str, fast: bool, embed: bool) -> None:
+def _serve(db_path: str, fast: bool, embed: bool, every_language: bool) -> None:
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     tasks, results = os.dup(0), os.dup(1)
     os.dup2(2, 1)  # anything a library prints goes to stderr, never into the results
-    inbox: queue.Queue[tuple[str, Document]] = queue.Queue()
+    inbox: queue.Queue[tuple[str, Document | Article]] = queue.Queue()
     threading.Thread(target=_read_tasks, args=(tasks, inbox), daemon=True).start()
-    extractor = Extractor(_reader(db_path), fast, embed)
+    extractor = Extractor(_reader(db_path), fast, embed, every_language)
     while True:
         answer = pickle.dumps(extractor(*inbox.get()), protocol=pickle.HIGHEST_PROTOCOL)
         try:
@@ -209,7 +230,7 @@ def _serve(db_path: str, fast: bool, embed: bool) -> None:
             os._exit(0)
 
 
-def _read_tasks(fd: int, inbox: queue.Queue[tuple[str, Document]]) -> None:
+def _read_tasks(fd: int, inbox: queue.Queue[tuple[str, Document | Article]]) -> None:
     """Queue every task as it arrives (so the parent never blocks writing); at the end of the pipe (the
     parent closed it or died) exit at once, whatever the worker is doing."""
     while True:
@@ -234,13 +255,21 @@ class Extractor:
     """Document → article → statements in this process, the models loaded once (on creation).
 
     `duplicates`: a connection to the store, to skip extracting an article already stored. `embed`: also
-    compute each statement's embedding (for `onrecord stance`).
+    compute each statement's embedding (for `onrecord stance`). `every_language` False: an article in
+    another language than English is handed back as a `Forward`, its model never loaded here.
     """
 
-    def __init__(self, duplicates: sqlite3.Connection | None, fast: bool, embed: bool = False) -> None:
+    def __init__(
+        self,
+        duplicates: sqlite3.Connection | None,
+        fast: bool,
+        embed: bool = False,
+        every_language: bool = True,
+    ) -> None:
         self.duplicates = duplicates
         self.fast = fast
         self.embed = embed
+        self.every_language = every_language
         self.unable: str | None = None
         try:
             warm_up = "Warm-up, the reporter said."
@@ -250,14 +279,17 @@ class Extractor:
         except Exception as error:  # reported by the first task, as one sentence, not a dead worker
             self.unable = str(error) or type(error).__name__
 
-    def __call__(self, key: str, document: Document) -> Result:
-        """One document through the stages; any failure becomes a skip, never a crash of the batch."""
+    def __call__(self, key: str, document: Document | Article) -> Result | Forward:
+        """One document (or an article another worker handed back) through the stages; any failure becomes
+        a skip, never a crash of the batch."""
         if self.unable is not None:
             return Unable(key, self.unable)
         try:
-            article = to_article(document, fast=self.fast)
+            article = to_article(document, fast=self.fast) if isinstance(document, Document) else document
             if isinstance(article, Skip):
                 return Rejected(key, article)
+            if article.language != "en" and not self.every_language:
+                return Forward(key, article)
             print_ = fingerprint(article.text)
             known = self.duplicates
             if known is not None and find_duplicate(known, article.url, print_.text_hash) is not None:
@@ -285,7 +317,10 @@ class Inline:
         return len(self._done)
 
     def submit(self, key: str, document: Document) -> None:
-        self._done.append(self._extract(key, document))
+        result = self._extract(key, document)
+        if isinstance(result, Forward):  # only an extractor made with every_language=False forwards
+            raise WorkerError("an inline extractor must read every language")
+        self._done.append(result)
 
     def result(self, timeout: float | None = None) -> Result | None:
         return self._done.popleft()
@@ -297,4 +332,4 @@ class Inline:
 if __name__ == "__main__":
     from onrecord.workers import _serve as serve  # this module's classes, not __main__'s, get pickled
 
-    serve(sys.argv[1], sys.argv[2] == "fast", sys.argv[3] == "embed")
+    serve(sys.argv[1], sys.argv[2] == "fast", sys.argv[3] == "embed", sys.argv[4] == "every-language")
