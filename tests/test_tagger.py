@@ -14,7 +14,8 @@ import onrecord
 from onrecord.extraction import ModelError, mode
 from onrecord.extraction.features import feature_doc
 from onrecord.extraction.nlp import pipeline
-from onrecord.extraction.tagger import ARTEFACT, ARTEFACT_VARIABLE, check_artefact, load_tagger
+from onrecord.extraction.tagger import load_tagger
+from onrecord.models import ARTEFACT, ARTEFACT_VARIABLE, check_artefact
 
 ONRECORD = Path(sys.executable).with_name("onrecord")
 

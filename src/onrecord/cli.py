@@ -22,8 +22,8 @@ from onrecord.batch.plan import DEFAULT_SHARD_BYTES
 from onrecord.batch.shards import PART_DOCUMENTS
 from onrecord.confidence import DEFAULT_MIN_CONFIDENCE
 from onrecord.evaluation import polnear
-from onrecord.extraction import ModelError, extract, mode
 from onrecord.ingest import IngestError, ingest
+from onrecord.models import ModelError, mode
 from onrecord.output import json_text, jsonl_line, make_console, plain, printable, statements_table
 from onrecord.pipeline import ExtractResult, extract_paths
 from onrecord.records import Skip
@@ -549,6 +549,8 @@ def eval_polnear(split_dir: Path, as_json: bool, fast: bool) -> None:
     """Score extraction on a PolNeAR split directory (e.g. ../shared/polnear/dev) by the recipe."""
     _announce_mode(fast)
     try:
+        from onrecord.extraction import extract  # spaCy: loaded by the commands that extract
+
         scores = polnear.evaluate(split_dir, partial(extract, fast=fast))
     except polnear.PolnearError as error:
         _fail(str(error))

@@ -18,7 +18,7 @@ from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 
 from onrecord.confidence import DEFAULT_MIN_CONFIDENCE
-from onrecord.extraction import ModelError, mode
+from onrecord.models import ModelError, mode
 from onrecord.records import Skip
 from onrecord.sources import read_documents
 from onrecord.store import open_store, optimize

@@ -5,11 +5,18 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator
 
 from onrecord.articles import to_article
-from onrecord.extraction import extract
 from onrecord.records import Article, Skip, Statement
 from onrecord.sources import read_documents
 
 ExtractResult = tuple[Article, list[Statement]] | Skip
+
+
+def extract(text: str, fast: bool = False, language: str = "en") -> list[Statement]:
+    """`onrecord.extraction.extract`, imported on first use (spaCy loads when a document is extracted,
+    not when a command that extracts nothing starts)."""
+    from onrecord.extraction import extract as extract_text
+
+    return extract_text(text, fast=fast, language=language)
 
 
 def extract_paths(paths: Iterable[str], fast: bool = False) -> Iterator[ExtractResult]:

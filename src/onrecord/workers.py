@@ -29,8 +29,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from onrecord.articles import to_article
-from onrecord.extraction import extract
-from onrecord.records import Article, Document, Skip
+from onrecord.records import Article, Document, Skip, Statement
 from onrecord.stance.vectors import embed_statements, encoder_id
 from onrecord.store.dedup import fingerprint
 from onrecord.store.sqlite import open_reader
@@ -273,7 +272,7 @@ class Extractor:
         self.unable: str | None = None
         try:
             warm_up = "Warm-up, the reporter said."
-            statements = extract(warm_up, fast=fast)
+            statements = _statements(warm_up, fast, "en")
             if embed:
                 embed_statements(warm_up, statements)
         except Exception as error:  # reported by the first task, as one sentence, not a dead worker
@@ -294,7 +293,7 @@ class Extractor:
             known = self.duplicates
             if known is not None and find_duplicate(known, article.url, print_.text_hash) is not None:
                 return Extracted(key, article, print_, ())  # the writer records it as a duplicate
-            statements = tuple(extract(article.text, fast=self.fast, language=article.language))
+            statements = tuple(_statements(article.text, self.fast, article.language))
             if not self.embed:
                 return Extracted(key, article, print_, statements)
             vectors = embed_statements(article.text, statements)
@@ -303,6 +302,14 @@ class Extractor:
             why = f"{type(error).__name__}: {error}"[:200]
             message = f"{document.source}: processing failed ({why})."
             return Rejected(key, Skip(document.source, "error", message))
+
+
+def _statements(text: str, fast: bool, language: str) -> list[Statement]:
+    """`onrecord.extraction.extract`, imported on first use: spaCy loads in the processes that extract,
+    not in every one that imports this module (a batch rerun, a merge)."""
+    from onrecord.extraction import extract
+
+    return extract(text, fast=fast, language=language)
 
 
 class Inline:

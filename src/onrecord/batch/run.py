@@ -20,7 +20,7 @@ from onrecord.batch.outcomes import BatchError, BatchOptions, BatchProgress, Bat
 from onrecord.batch.plan import DEFAULT_SHARD_BYTES, Shard, plan
 from onrecord.batch.remote import InputError
 from onrecord.batch.shards import PART_DOCUMENTS, shard_done
-from onrecord.extraction import ModelError, mode
+from onrecord.models import ModelError, mode
 from onrecord.sources import files
 
 Engine = Literal["local", "ray"]

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import importlib.util
 from bisect import bisect_left
 from dataclasses import replace
 
@@ -15,11 +14,12 @@ from onrecord.extraction.direct import direct_candidates, headline_candidates, i
 from onrecord.extraction.doccache import text_of
 from onrecord.extraction.french import extract_french
 from onrecord.extraction.indirect import indirect_candidates
-from onrecord.extraction.nlp import MODEL, MODEL_MISSING, attribution_tagger, parse
+from onrecord.extraction.nlp import attribution_tagger, parse
 from onrecord.extraction.quotes import Quote, find_quotes
 from onrecord.extraction.speakers import Entities
-from onrecord.extraction.tagger import ModelError, check_artefact, combine, tag
+from onrecord.extraction.tagger import combine, tag
 from onrecord.extraction.unify import co_speakers, one_name_per_entity
+from onrecord.models import ModelError, mode
 from onrecord.records import Span, Statement, without_surrogates
 
 __all__ = ["ModelError", "extract", "mode", "uncalibrated"]
@@ -55,20 +55,6 @@ def uncalibrated(text: str, fast: bool = False) -> list[Statement]:
         for candidate in _candidates(doc, local, tagger):
             statements.append(_statement(text, candidate, base, entities))
     return sorted(one_name_per_entity(statements), key=lambda s: (s.content[0].start, s.content[0].end))
-
-
-def mode(fast: bool = False) -> str:
-    """What `extract(..., fast)` runs, in a few words, after checking that its models are in place.
-
-    Raises ModelError (one sentence saying how to fix it) when the spaCy model or the tagger is missing or
-    corrupt, so that commands fail at start-up rather than mid-batch.
-    """
-    if importlib.util.find_spec(MODEL) is None:
-        raise ModelError(MODEL_MISSING)
-    if fast:
-        return "rules only (--fast)"
-    record = check_artefact()
-    return f"rules + attribution tagger (sha256 {record['sha256']['model'][:12]})"
 
 
 def _local_quotes(quotes: list[Quote], starts: list[int], base: int, length: int) -> list[Quote]:

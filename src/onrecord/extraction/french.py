@@ -23,8 +23,8 @@ from spacy.tokens import Span as SpacySpan
 
 from onrecord.extraction.candidates import stable_id
 from onrecord.extraction.nlp import chunks
-from onrecord.extraction.tagger import ModelError
 from onrecord.language import MODELS
+from onrecord.models import ModelError
 from onrecord.records import (
     Span,
     Speaker,

@@ -15,11 +15,9 @@ from spacy.tokens import Doc, Span, Token
 from thinc.types import Ints2d
 
 from onrecord.extraction.lexicon import lexicon
-from onrecord.extraction.tagger import ModelError, load_tagger
-from onrecord.language import MODELS
+from onrecord.extraction.tagger import load_tagger
+from onrecord.models import MODEL, MODEL_MISSING, ModelError
 
-MODEL = MODELS["en"]
-MODEL_MISSING = f"The spaCy model {MODEL} is not installed; run `make install` to install it."
 CHUNK_CHARS = 100_000
 
 

@@ -7,11 +7,7 @@ beside it, and as source that cue's subject (or possessor) by the parse, else th
 
 from __future__ import annotations
 
-import hashlib
-import json
-import os
 from dataclasses import dataclass
-from functools import cache
 from pathlib import Path
 from typing import Any, cast
 
@@ -25,11 +21,8 @@ from onrecord.extraction.candidates import Candidate
 from onrecord.extraction.cues import QUESTION_MARKS, cue_class, mode_of, subject_of, verbal_act
 from onrecord.extraction.features import feature_doc
 from onrecord.extraction.lexicon import lexicon
+from onrecord.models import CONFIG, ModelError, artefact_folder, check_artefact
 
-ARTEFACT = Path(__file__).with_name("attribution_tagger")
-ARTEFACT_VARIABLE = "ONRECORD_TAGGER"  # names another artefact folder (one `make train` wrote elsewhere)
-RECORD = "record.json"
-CONFIG = "config.cfg"  # the training config, copied into the artefact: it builds the component
 REACH = 12  # tokens between a content span and the source or cue that goes with it
 TAGGER_CONFIDENCE = 0.55  # a statement only the tagger found (rules give 0.9 down to 0.2)
 # The tagger's threshold: its score for "no span starts here" is lowered by this much. Chosen on PolNeAR dev:
@@ -37,54 +30,11 @@ TAGGER_CONFIDENCE = 0.55  # a statement only the tagger found (rules give 0.9 do
 OUTSIDE_PENALTY = 0.6
 
 
-class ModelError(RuntimeError):
-    """A model the extractor needs is missing or corrupt; the message says how to fix it."""
-
-
 @dataclass(frozen=True)
 class Tagged:
     label: str
     start: int  # token indices into the chunk
     end: int
-
-
-def artefact_folder() -> Path:
-    return Path(os.environ.get(ARTEFACT_VARIABLE) or ARTEFACT)
-
-
-def artefact_files(folder: Path) -> list[Path]:
-    return sorted(p for p in folder.iterdir() if p.is_file() and p.name != RECORD)
-
-
-def sha256(path: Path) -> str:
-    return hashlib.sha256(path.read_bytes()).hexdigest()
-
-
-def check_artefact(folder: Path | None = None) -> dict[str, Any]:
-    """The artefact's record, after checking every file against it; ModelError says how to rebuild.
-
-    A folder that passed is not hashed again in this process (commands check at start-up, then load)."""
-    return _checked_record(folder or artefact_folder())
-
-
-@cache
-def _checked_record(folder: Path) -> dict[str, Any]:
-    rebuild = "rebuild it with `make train` (needs ../shared/polnear) or run with --fast (rules only)"
-    record_path = folder / RECORD
-    if not record_path.is_file():
-        raise ModelError(f"The attribution tagger is missing from {folder}; {rebuild}.")
-    try:
-        record: dict[str, Any] = json.loads(record_path.read_text(encoding="utf-8"))
-        expected = dict(record["sha256"])
-    except (ValueError, KeyError, TypeError) as error:
-        raise ModelError(
-            f"The attribution tagger's record {record_path} is unreadable; {rebuild}."
-        ) from error
-    for name, digest in expected.items():
-        path = folder / name
-        if not path.is_file() or sha256(path) != digest:
-            raise ModelError(f"The attribution tagger file {path} is missing or corrupt; {rebuild}.")
-    return record
 
 
 def _component_config(folder: Path) -> dict[str, Any]:

@@ -17,7 +17,7 @@ from typing import Any
 
 import numpy as np
 
-from onrecord.extraction.tagger import ModelError
+from onrecord.models import ModelError
 
 DIMENSIONS = 384
 MAX_TOKENS = 256  # the model's max_seq_length in sentence-transformers

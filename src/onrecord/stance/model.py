@@ -17,7 +17,7 @@ from typing import Any
 
 import numpy as np
 
-from onrecord.extraction.tagger import ModelError
+from onrecord.models import ModelError
 from onrecord.stance.adapt import softmax, speaker_offsets
 from onrecord.stance.encoder import DIMENSIONS, ENCODER_ID, encode
 from onrecord.stance.features import FEATURES, feature_matrix, proposition_vectors

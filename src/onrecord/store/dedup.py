@@ -15,7 +15,6 @@ from dataclasses import dataclass
 from functools import cache
 
 import numpy as np
-from datasketch import MinHash, MinHashLSH
 
 NUM_PERM = 128
 SCHEME = "affine32"
@@ -46,6 +45,8 @@ def fingerprint(text: str) -> Fingerprint:
     folded = text.casefold()
     words = _WORD.findall(folded)
     digest = hashlib.sha256(" ".join(folded.split()).encode("utf-8")).hexdigest()
+    from datasketch import MinHash  # with scipy: imported on first use, not by every command
+
     minhash = MinHash(num_perm=NUM_PERM, scheme=SCHEME)
     count = max(1, len(words) - SHINGLE_WORDS + 1)
     for first in range(0, count, _BATCH):
@@ -82,6 +83,8 @@ def find_original(conn: sqlite3.Connection, signature: bytes) -> tuple[int, floa
 
 def similarity_of(first: bytes, second: bytes) -> float:
     """Estimated Jaccard similarity of the shingle sets behind two signatures."""
+    from datasketch import MinHash
+
     one = MinHash(num_perm=NUM_PERM, scheme=SCHEME, hashvalues=np.frombuffer(first, dtype=np.uint32))
     two = MinHash(num_perm=NUM_PERM, scheme=SCHEME, hashvalues=np.frombuffer(second, dtype=np.uint32))
     return float(one.jaccard(two))
@@ -89,5 +92,7 @@ def similarity_of(first: bytes, second: bytes) -> float:
 
 @cache
 def _bands() -> tuple[tuple[int, int], ...]:
+    from datasketch import MinHashLSH
+
     lsh = MinHashLSH(threshold=LSH_THRESHOLD, num_perm=NUM_PERM)
     return tuple((band * lsh.r, (band + 1) * lsh.r) for band in range(lsh.b))

@@ -19,7 +19,7 @@ import spacy
 from spacy.cli.train import train as spacy_train
 
 from onrecord.evaluation.polnear import PolnearError
-from onrecord.extraction.tagger import ARTEFACT, CONFIG, RECORD, artefact_files, sha256
+from onrecord.models import ARTEFACT, CONFIG, RECORD, artefact_files, sha256
 from onrecord.training.corpus import build_docbin
 
 TRAINING_CONFIG = Path(__file__).with_name(CONFIG)
