@@ -15,12 +15,14 @@ from __future__ import annotations
 
 import datetime
 import logging
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import cache
 from typing import Any
 from urllib.parse import urlsplit
 
 from onrecord.boilerplate import trim_furniture
+from onrecord.liveblog import live_blog
+from onrecord.records import Post
 
 TRAFILATURA = "trafilatura"
 FUNDUS = "fundus"
@@ -31,12 +33,13 @@ class Extracted:
     """What one page yields: its text and metadata, and which extractor produced the text."""
 
     text: str
-    extractor: str  # "trafilatura", or "fundus:<publisher>" (the parser that read the page)
+    extractor: str  # "trafilatura", "fundus:<publisher>" (the parser that read the page), "liveblog:<how>"
     title: str | None = None
     author: str | None = None
     date: str | None = None
     url: str | None = None
     sitename: str | None = None
+    posts: tuple[Post, ...] = ()  # a live blog's posts (onrecord.liveblog)
 
 
 def extract_html(
@@ -50,7 +53,8 @@ def extract_html(
 
     `published` (an ISO date the document gives, such as a WARC capture date) picks the publisher parser's
     version valid then. trafilatura's text loses the furniture at its edges (`boilerplate.trim_furniture`);
-    a publisher parser's is taken as it is."""
+    a publisher parser's is taken as it is. A live blog's body is its posts (`liveblog.live_blog`), whichever
+    extractor would have read the page."""
     found = _trafilatura(page, url, fast)
     if isinstance(found, Exception):
         return found
@@ -66,6 +70,9 @@ def extract_html(
         url=page_url,
         sitename=_field(found, "sitename"),
     )
+    live = live_blog(page, len(extracted.text.split()))
+    if live is not None:
+        return replace(extracted, text=live.text, extractor=live.extractor, posts=live.posts)
     publisher = next((p for p in map(fundus_publisher, (url, page_url)) if p is not None), None)
     if publisher is not None:
         extracted = _with_publisher_text(extracted, page, publisher, published)
