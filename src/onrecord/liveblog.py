@@ -7,8 +7,9 @@ A page is read as a live blog in one of two ways, both structural (no list of si
   at least `MIN_TIMED_POSTS` hold a `<time datetime>`; a member without a time is a post without a time.
   The text of a post is its paragraphs, headings, list items and quotes (not its `<time>`, figures, asides,
   navigation or buttons), so what sits between the posts (advertising, share bars) is not kept. The series
-  must hold at least `MIN_SHARE` of the words of the text the extractor found: a list of teasers with
-  times beside an ordinary article is not a live blog.
+  must hold at least `MIN_SHARE` of the words of the text the extractor found, and at most
+  `MAX_LINK_SHARE` of its words may be link text: a list of teasers with times beside an ordinary article
+  is not a live blog.
 When both are present, the one with more posts wins (JSON-LD on a tie). Posts stay in the order the page
 gives them (most live blogs put the newest first).
 
@@ -33,7 +34,8 @@ from lxml.etree import ParserError
 from onrecord.records import Post
 
 MIN_TIMED_POSTS = 2
-MIN_SHARE = 0.6
+MIN_SHARE = 0.25
+MAX_LINK_SHARE = 0.5
 MAX_NODES = 200_000
 """At most this many JSON values are walked per page looking for a `LiveBlogPosting`."""
 _LD_SCRIPT = re.compile(
@@ -176,7 +178,10 @@ def _markup_posts(page: str, found_words: int) -> list[tuple[str, str | None]]:
     for _, (parent, tag, kind) in sorted(timed, key=lambda item: -item[0]):
         posts = _series_posts(parent, tag, kind)
         words = sum(len(_WORD.findall(text)) for text, _ in posts)
-        if len(posts) >= MIN_TIMED_POSTS and words >= MIN_SHARE * found_words:
+        if len(posts) < MIN_TIMED_POSTS or words < MIN_SHARE * found_words:
+            continue
+        linked = sum(len(_WORD.findall(link.text_content())) for link in parent.iter("a"))
+        if linked <= MAX_LINK_SHARE * words:
             return posts
     return []
 
