@@ -144,7 +144,7 @@ def test_an_ordinary_article_with_a_list_of_dated_teasers_is_not_a_live_blog() -
         for n in range(12)
     )
     teasers = "".join(
-        f'<li class="teaser"><time datetime="2024-03-0{n}">March {n}</time><p>Another story about town.</p></li>'
+        f'<li class="teaser"><time datetime="2024-03-0{n}">March {n}</time><p>Another story in town.</p></li>'
         for n in range(1, 6)
     )
     page = f"<html><body><article><h1>Budget</h1>{body}</article><ul>{teasers}</ul></body></html>"
