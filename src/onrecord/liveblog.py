@@ -44,6 +44,7 @@ _LD_SCRIPT = re.compile(
 _BLOCKS = frozenset({"p", "h1", "h2", "h3", "h4", "h5", "h6", "li", "blockquote", "pre"})
 _LEFT_OUT = frozenset({"time", "figure", "aside", "nav", "button", "script", "style", "noscript", "form"})
 _WORD = re.compile(r"\w+")
+_TIME_TAG = re.compile(r"<time\b[^>]{0,300}?\bdatetime", re.IGNORECASE)
 
 
 @dataclass(frozen=True)
@@ -59,12 +60,18 @@ def live_blog(page: str, found_words: int) -> LiveBlog | None:
     """The live blog in `page`, or None when it is not one; `found_words` is how many words the
     extractor's own text has (see `MIN_SHARE`)."""
     from_json = _json_ld_posts(page) if "LiveBlogPosting" in page else []
-    from_markup = _markup_posts(page, found_words) if page.count("datetime") >= MIN_TIMED_POSTS else []
+    from_markup = _markup_posts(page, found_words) if _timed(page) else []
     if not from_json and not from_markup:
         return None
     if len(from_json) >= len(from_markup):
         return _joined(from_json, "liveblog:json-ld")
     return _joined(from_markup, "liveblog:markup")
+
+
+def _timed(page: str) -> bool:
+    """Whether the page has `MIN_TIMED_POSTS` `<time datetime>` tags (before parsing it to look closer)."""
+    found = _TIME_TAG.finditer(page)
+    return all(next(found, None) is not None for _ in range(MIN_TIMED_POSTS))
 
 
 def post_time(value: object) -> str | None:
