@@ -13,6 +13,7 @@ import pytest
 
 import onrecord
 from onrecord.articles import to_article
+from onrecord.blocks import page_tree
 from onrecord.liveblog import live_blog, post_time
 from onrecord.output import document_json
 from onrecord.queries import export, search
@@ -212,7 +213,8 @@ def test_hostile_times_leave_the_post_kept_and_undated() -> None:
 
 
 def test_a_page_without_live_markup_is_left_alone() -> None:
-    assert live_blog("<html><body><p>Nothing live here at all.</p></body></html>", 5) is None
+    page = "<html><body><p>Nothing live here at all.</p></body></html>"
+    assert live_blog(page, page_tree(page), 5) is None
 
 
 def test_real_pages_in_shared_are_not_read_as_live_blogs() -> None:
@@ -226,7 +228,7 @@ def test_real_pages_in_shared_are_not_read_as_live_blogs() -> None:
     for path in pages:
         page = path.read_text(encoding="utf-8", errors="replace")
         assert "LiveBlogPosting" not in page, path
-        found = live_blog(page, len(page.split()) // 50)
+        found = live_blog(page, page_tree(page), len(page.split()) // 50)
         assert found is None or found.extractor != "liveblog:json-ld", path
 
 

@@ -20,6 +20,7 @@ from functools import cache
 from typing import Any
 from urllib.parse import urlsplit
 
+from onrecord.blocks import page_tree, restore
 from onrecord.boilerplate import trim_furniture
 from onrecord.liveblog import live_blog
 from onrecord.records import Post
@@ -52,8 +53,9 @@ def extract_html(
     raised (a publisher parser's exceptions are never returned: the page falls back to trafilatura).
 
     `published` (an ISO date the document gives, such as a WARC capture date) picks the publisher parser's
-    version valid then. trafilatura's text loses the furniture at its edges (`boilerplate.trim_furniture`);
-    a publisher parser's is taken as it is. A live blog's body is its posts (`liveblog.live_blog`), whichever
+    version valid then. trafilatura's text loses the furniture at its edges (`boilerplate.trim_furniture`)
+    and gets back a lost lead paragraph and the later blocks of a split body (`blocks.restore`); a
+    publisher parser's is taken as it is. A live blog's body is its posts (`liveblog.live_blog`), whichever
     extractor would have read the page."""
     found = _trafilatura(page, url, fast)
     if isinstance(found, Exception):
@@ -61,8 +63,9 @@ def extract_html(
     text = _field(found, "text")
     page_url = _field(found, "url")
     title = _field(found, "title")
+    root = page_tree(page)
     extracted = Extracted(
-        text=trim_furniture(text, title) if text else "",
+        text=restore(trim_furniture(text, title), root) if text else "",
         extractor=TRAFILATURA,
         title=title,
         author=_field(found, "author"),
@@ -70,7 +73,7 @@ def extract_html(
         url=page_url,
         sitename=_field(found, "sitename"),
     )
-    live = live_blog(page, len(extracted.text.split()))
+    live = live_blog(page, root, len(extracted.text.split()))
     if live is not None:
         return replace(extracted, text=live.text, extractor=live.extractor, posts=live.posts)
     publisher = next((p for p in map(fundus_publisher, (url, page_url)) if p is not None), None)

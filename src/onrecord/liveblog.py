@@ -56,11 +56,11 @@ class LiveBlog:
     extractor: str  # "liveblog:json-ld" or "liveblog:markup"
 
 
-def live_blog(page: str, found_words: int) -> LiveBlog | None:
-    """The live blog in `page`, or None when it is not one; `found_words` is how many words the
-    extractor's own text has (see `MIN_SHARE`)."""
+def live_blog(page: str, root: Any, found_words: int) -> LiveBlog | None:
+    """The live blog in `page` (`root`: its lxml tree, or None), or None when it is not one;
+    `found_words` is how many words the extractor's own text has (see `MIN_SHARE`)."""
     from_json = _json_ld_posts(page) if "LiveBlogPosting" in page else []
-    from_markup = _markup_posts(page, found_words) if _timed(page) else []
+    from_markup = _markup_posts(root, found_words) if root is not None and _timed(page) else []
     if not from_json and not from_markup:
         return None
     if len(from_json) >= len(from_markup):
@@ -164,12 +164,8 @@ def _plain(value: Any) -> str:
     return "\n".join(" ".join(line.split()) for line in value.splitlines() if line.strip())
 
 
-def _markup_posts(page: str, found_words: int) -> list[tuple[str, str | None]]:
+def _markup_posts(root: Any, found_words: int) -> list[tuple[str, str | None]]:
     """The post series of the page's markup with the most timed posts, or none (see the module doc)."""
-    try:
-        root = lxml.html.document_fromstring(page)
-    except (ParserError, ValueError):
-        return []
     series: dict[tuple[Any, str, str], set[Any]] = {}
     for stamp in root.iter("time"):
         if stamp.get("datetime") is None:
