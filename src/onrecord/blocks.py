@@ -19,7 +19,7 @@ import re
 from typing import Any
 
 import lxml.html
-from lxml.etree import ParserError
+from lxml.etree import LxmlError
 
 MIN_WORDS = 12
 MAX_LINK_SHARE = 0.5
@@ -31,7 +31,7 @@ def page_tree(page: str) -> Any:
     """The page parsed by lxml's HTML parser (which fetches nothing), or None when it cannot be parsed."""
     try:
         return lxml.html.document_fromstring(page)
-    except (ParserError, ValueError):
+    except (LxmlError, ValueError):
         return None
 
 

@@ -29,7 +29,7 @@ from dataclasses import dataclass
 from typing import Any
 
 import lxml.html
-from lxml.etree import ParserError
+from lxml.etree import LxmlError
 
 from onrecord.records import Post
 
@@ -157,7 +157,7 @@ def _plain(value: Any) -> str:
     if "<" in value:
         try:
             root = lxml.html.fragment_fromstring(value, create_parent="div")
-        except (ParserError, ValueError):
+        except (LxmlError, ValueError):
             return ""
         lines = _lines(root) or [" ".join(root.text_content().split())]
         return "\n".join(line for line in lines if line)
