@@ -252,3 +252,13 @@ def test_a_real_lost_lead_is_put_back() -> None:
     path = NEWS_HTML / "goose3_content/content/test_yahoo.html"
     article = as_article(to_article(Document(str(path), path.read_bytes(), "html")))
     assert article.text.startswith("SAN FRANCISCO (AP) — Steve Jobs, the mind behind the iPhone")
+
+
+def test_comments_and_processing_instructions_around_the_body_are_passed_over() -> None:
+    page = (
+        f"<html><body><div><!-- lead -->{LEAD}<!-- end --><?pi x?>"
+        f"{''.join(f'<p>{text}</p><!-- c -->' for text in PARAGRAPHS[:3])}</div></body></html>"
+    )
+    text = "\n".join(PARAGRAPHS[:3])
+    assert restore(text, page_tree(page)).split("\n") == [LEAD, *PARAGRAPHS[:3]]
+    assert isinstance(to_article(html_document(page)), Article)

@@ -73,7 +73,7 @@ def _lead(anchor: Any) -> str | None:
     sibling = anchor.getprevious()
     while sibling is not None:
         parts.append(sibling.tail or "")
-        if sibling.text_content().strip():
+        if isinstance(sibling.tag, str) and sibling.text_content().strip():  # not a comment
             break
         sibling = sibling.getprevious()
     else:

@@ -22,7 +22,7 @@ from urllib.parse import urlsplit
 
 from onrecord.blocks import page_tree, restore
 from onrecord.boilerplate import trim_furniture
-from onrecord.liveblog import live_blog
+from onrecord.liveblog import LiveBlog, live_blog
 from onrecord.records import Post
 
 TRAFILATURA = "trafilatura"
@@ -65,7 +65,7 @@ def extract_html(
     title = _field(found, "title")
     root = page_tree(page)
     extracted = Extracted(
-        text=restore(trim_furniture(text, title), root) if text else "",
+        text=_restored(trim_furniture(text, title), root) if text else "",
         extractor=TRAFILATURA,
         title=title,
         author=_field(found, "author"),
@@ -73,13 +73,27 @@ def extract_html(
         url=page_url,
         sitename=_field(found, "sitename"),
     )
-    live = live_blog(page, root, len(extracted.text.split()))
+    live = _live_blog(page, root, len(extracted.text.split()))
     if live is not None:
         return replace(extracted, text=live.text, extractor=live.extractor, posts=live.posts)
     publisher = next((p for p in map(fundus_publisher, (url, page_url)) if p is not None), None)
     if publisher is not None:
         extracted = _with_publisher_text(extracted, page, publisher, published)
     return extracted if extracted.text.strip() else None
+
+
+def _restored(text: str, root: Any) -> str:
+    try:
+        return restore(text, root)
+    except Exception:  # a structural rule tripping over a page never costs it trafilatura's text
+        return text
+
+
+def _live_blog(page: str, root: Any, words: int) -> LiveBlog | None:
+    try:
+        return live_blog(page, root, words)
+    except Exception:  # the same: a page that trips the live-blog rules is read as an ordinary one
+        return None
 
 
 def _trafilatura(page: str, url: str | None, fast: bool) -> Any:
