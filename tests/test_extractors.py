@@ -262,3 +262,12 @@ def test_comments_and_processing_instructions_around_the_body_are_passed_over() 
     text = "\n".join(PARAGRAPHS[:3])
     assert restore(text, page_tree(page)).split("\n") == [LEAD, *PARAGRAPHS[:3]]
     assert isinstance(to_article(html_document(page)), Article)
+
+
+def test_a_paragraph_the_text_holds_over_several_lines_or_a_short_line_is_not_added_again() -> None:
+    heading, rest = PARAGRAPHS[3].split(" of the report ", 1)
+    page = split_body()
+    first_blocks = "\n".join([*PARAGRAPHS[:3], heading, "of the report " + rest, *PARAGRAPHS[4:]])
+    assert restore(first_blocks, page_tree(page)) == first_blocks
+    short = page.replace(PARAGRAPHS[8], "NMLS #1136")
+    assert restore("\n".join(PARAGRAPHS[:3]), page_tree(short)).split("\n") == PARAGRAPHS[:8]

@@ -354,3 +354,17 @@ def test_stance_positions_and_shifts_are_dated_by_the_posts(tmp_path: Path) -> N
     marsh = [p for p in report.positions if p.speaker == "Odile Marsh"]
     assert [(p.period, p.stance) for p in marsh] == [("2024-03", "support"), ("2024-06", "oppose")]
     assert [(s.before_date, s.after_date) for s in report.shifts] == [("2024-03-02", "2024-06-20")]
+
+
+def test_readers_comments_each_with_a_time_are_not_a_live_blog() -> None:
+    body = "".join(f"<p>{text}</p>" for _, text in POSTS)
+    comments = "".join(
+        f'<li class="comment"><time datetime="2024-03-0{n}T10:00:00Z">March {n}</time><p>Comment {n}: I '
+        "think the council is wrong about the bridge and the ferry, and I have said so for years.</p></li>"
+        for n in range(1, 9)
+    )
+    page = (
+        f'<html><body><article><h1>Storm</h1>{body}</article><ol id="comments">{comments}</ol></body></html>'
+    )
+    article = read(page.encode())
+    assert article.posts == () and article.extractor == "trafilatura"

@@ -8,8 +8,9 @@ trafilatura's text of `MIN_WORDS` words or more.
   text already: it goes before the anchor's line. (A page whose lead paragraph lost its `<p>` tag.)
 - **Blocks.** When one of the anchor's ancestors (up to `MAX_LEVELS` above its parent) has a class and
   later siblings of the same tag and class (a body cut into blocks between advertisements: WIRED's), the
-  paragraphs in them of the anchor's own kind (children of an element of its parent's tag and class) that
-  are not in the text and are mostly not link text are added at the end, in page order.
+  paragraphs in them of the anchor's own kind (children of an element of its parent's tag and class) of
+  `MIN_BLOCK_WORDS` words or more, mostly not link text and not in the text already (spacing and line
+  breaks aside) are added at the end, in page order.
 Nothing is fetched or resolved: the tree is the page in hand.
 """
 
@@ -24,6 +25,7 @@ from lxml.etree import LxmlError
 MIN_WORDS = 12
 MAX_LINK_SHARE = 0.5
 MAX_LEVELS = 5
+MIN_BLOCK_WORDS = 4
 _SENTENCE_END = re.compile(r"[.!?…\"”’')]$")
 
 
@@ -40,14 +42,14 @@ def restore(text: str, root: Any) -> str:
     if root is None:
         return text
     lines = text.split("\n")
-    known = {" ".join(line.split()) for line in lines}
     anchor, at = _anchor(root, lines)
     if anchor is None:
         return text
+    flat = " ".join(text.split())  # a paragraph trafilatura kept split over lines is in it all the same
     lead = _lead(anchor)
-    if lead and lead not in known and lead not in text:
+    if lead and lead not in flat:
         lines.insert(at, lead)
-    lines.extend(line for line in _later_blocks(anchor) if line not in known)
+    lines.extend(line for line in dict.fromkeys(_later_blocks(anchor)) if line not in flat)
     return "\n".join(lines)
 
 
@@ -115,6 +117,7 @@ def _paragraphs(block: Any, kind: tuple[str, str | None]) -> list[str]:
             continue
         line = " ".join(paragraph.text_content().split())
         linked = sum(len(link.text_content().split()) for link in paragraph.iter("a"))
-        if line and linked <= MAX_LINK_SHARE * len(line.split()):
+        words = len(line.split())
+        if words >= MIN_BLOCK_WORDS and linked <= MAX_LINK_SHARE * words:
             lines.append(line)
     return lines

@@ -9,7 +9,8 @@ A page is read as a live blog in one of two ways, both structural (no list of si
   navigation or buttons), so what sits between the posts (advertising, share bars) is not kept. The series
   must hold at least `MIN_SHARE` of the words of the text the extractor found, and at most
   `MAX_LINK_SHARE` of its words may be link text: a list of teasers with times beside an ordinary article
-  is not a live blog.
+  is not a live blog, and neither is a comment section (an id or class naming comments, at or above the
+  series: readers' comments each with a time).
 When both are present, the one with more posts wins (JSON-LD on a tie). Posts stay in the order the page
 gives them (most live blogs put the newest first).
 
@@ -179,6 +180,8 @@ def _markup_posts(root: Any, found_words: int) -> list[tuple[str, str | None]]:
             member = parent
     timed = [(len(members), key) for key, members in series.items() if len(members) >= MIN_TIMED_POSTS]
     for _, (parent, tag, kind) in sorted(timed, key=lambda item: -item[0]):
+        if _in_comments(parent) or "comment" in kind.lower():
+            continue
         posts = _series_posts(parent, tag, kind)
         words = sum(len(_WORD.findall(text)) for text, _ in posts)
         if len(posts) < MIN_TIMED_POSTS or words < MIN_SHARE * found_words:
@@ -187,6 +190,16 @@ def _markup_posts(root: Any, found_words: int) -> list[tuple[str, str | None]]:
         if linked <= MAX_LINK_SHARE * words:
             return posts
     return []
+
+
+def _in_comments(element: Any) -> bool:
+    """Whether the element is a comment section or inside one (an id or class naming comments)."""
+    while element is not None:
+        names = f"{element.get('id') or ''} {element.get('class') or ''}".lower()
+        if "comment" in names:
+            return True
+        element = element.getparent()
+    return False
 
 
 def _series_posts(parent: Any, tag: str, kind: str) -> list[tuple[str, str | None]]:
