@@ -158,6 +158,11 @@ def rouge_lsum(predicted: str, gold: str) -> float:
     return 100 * _SCORER.score(gold, predicted)["rougeLsum"].fmeasure
 
 
+def rouge_recall(predicted: str, gold: str) -> float:
+    """ROUGE-LSum recall ×100: how much of the gold text the system's text holds (for the worst list)."""
+    return 100 * _SCORER.score(gold, predicted)["rougeLsum"].recall
+
+
 def bow_f1(predicted: str, gold: str) -> float:
     ours, theirs = Counter(_TOKEN.findall(predicted.lower())), Counter(_TOKEN.findall(gold.lower()))
     total = sum(ours.values()) + sum(theirs.values())
@@ -235,6 +240,9 @@ def evaluate(pages: list[Page]) -> dict[str, Any]:
             row[system] = found[:2]
             for key in ((kind, subset, system) for kind in (page.kind, "both") for subset in subsets):
                 scores.setdefault(key, Scores()).add(*found, seconds)
+        row["recall"] = rouge_recall(
+            ours if page.kind != "goose3" else first_words(ours, len(page.gold.split())), page.gold
+        )
         row["extractor"] = article.extractor if article else "skipped"
         rows.append(row)
         meta = (
@@ -272,11 +280,11 @@ def print_report(result: dict[str, Any], worst: int) -> None:
     print("metadata correct (pages that give it):")
     for key, value in result["metadata"].items():
         print(f"  {key:<22}{value['correct']:>7.1%} of {value['pages']}")
-    print(f"worst {worst} pages by onrecord's ROUGE-LSum (onrecord / trafilatura: RLsum, BoW F1):")
+    print(f"worst {worst} pages by onrecord's ROUGE-LSum (onrecord / trafilatura: RLsum, BoW F1; recall):")
     rows = sorted(result["rows"], key=lambda row: row["onrecord"][0])[:worst]
     for row in rows:
         (our_r, our_b), (their_r, their_b) = row["onrecord"], row["trafilatura"]
-        scored = f"{our_r:6.1f} {our_b:6.1f} / {their_r:6.1f} {their_b:6.1f}"
+        scored = f"{our_r:6.1f} {our_b:6.1f} / {their_r:6.1f} {their_b:6.1f}; {row['recall']:5.1f}"
         print(f"  {row['page']:<42}{scored}  {row['extractor']}")
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import hashlib
 import sqlite3
 
-from onrecord.records import Article, Span, Speaker, SpeakerType, Statement, StatementKind
+from onrecord.records import Article, Post, Span, Speaker, SpeakerType, Statement, StatementKind
 from onrecord.store.dedup import fingerprint
 from onrecord.store.writer import Extracted, Written, store_article
 
@@ -44,10 +44,14 @@ def add_article(
     url: str | None = None,
     published: str | None = None,
     site: str | None = None,
+    posts: tuple[Post, ...] = (),
+    extractor: str | None = None,
 ) -> Written:
-    """Store one article with its statements and commit."""
+    """Store one article with its statements (and a live blog's posts) and commit."""
     name = source or f"mem:{hashlib.sha1(text.encode()).hexdigest()[:12]}"
-    article = Article(source=name, text=text, url=url, published=published, site=site)
+    article = Article(
+        source=name, text=text, url=url, published=published, site=site, posts=posts, extractor=extractor
+    )
     item = Extracted(
         key=f"key:{name}:{url}", article=article, fingerprint=fingerprint(text), statements=tuple(statements)
     )

@@ -21,8 +21,10 @@ from onrecord.records import Span, Speaker, Statement
 
 ONRECORD = Path(sys.executable).parent / "onrecord"
 
-STATEMENT_KEYS = ["id", "kind", "content", "cue", "speaker", "confidence", "mode"]
-DOCUMENT_KEYS = ["document", "title", "url", "published", "site", "language", "extractor", "statements"]
+STATEMENT_KEYS = ["id", "kind", "content", "cue", "speaker", "confidence", "mode", "published"]
+DOCUMENT_KEYS = [
+    "document", "title", "url", "published", "site", "language", "extractor", "posts", "statements"
+]  # fmt: skip
 
 
 def fake_extract(text: str, fast: bool = False, language: str = "en") -> list[Statement]:
@@ -94,13 +96,13 @@ def test_jsonl_follows_the_output_contract(tmp_path: Path) -> None:
     assert document["document"] == str(tmp_path / "kirby.txt")
     assert (document["title"], document["url"], document["published"], document["site"]) == (None,) * 4
     assert document["language"] == "en"
-    assert document["extractor"] is None  # plain text: no extractor
+    assert document["extractor"] is None and document["posts"] == []  # plain text: no extractor, no posts
     first, second = document["statements"]
     assert list(first) == STATEMENT_KEYS
     assert isinstance(first["id"], str) and first["kind"] == "direct"
     assert isinstance(first["confidence"], float)
     assert list(first["speaker"]) == ["name", "type", "role", "mention", "co_speakers"]
-    assert first["mode"] == "speech" and first["speaker"]["co_speakers"] == []
+    assert first["mode"] == "speech" and first["speaker"]["co_speakers"] == [] and first["published"] is None
     assert first["speaker"]["name"] == "John Kirby" and first["speaker"]["type"] == "person"
     assert first["cue"]["text"] == "said" and first["speaker"]["mention"]["text"] == "he"
     assert (

@@ -11,6 +11,7 @@ import lxml
 import pytest
 
 from onrecord.articles import to_article
+from onrecord.blocks import page_tree, restore
 from onrecord.html import TRAFILATURA, fundus_publisher
 from onrecord.records import Article, Document
 
@@ -154,3 +155,119 @@ def test_a_body_in_several_blocks_is_kept_whole() -> None:
     path = NEWS_HTML / "postlight_fixtures/fixtures/www.wired.com.html"
     article = as_article(to_article(Document(str(path), path.read_bytes(), "html")))
     assert "Rosetta" in article.text and len(article.text.split()) > 900
+
+
+# --- blocks.restore: a lost lead paragraph and the later blocks of a split body --------------------------
+
+PARAGRAPHS = [
+    f"Paragraph {n} of the report says the harbour council of Quillbury met again on Tuesday to argue over "
+    "the ferry contract."
+    for n in range(9)
+]
+LEAD = (
+    "QUILLBURY (AP) — The harbour council voted on Tuesday to end the ferry contract after a year of delays."
+)
+
+
+def split_body(related: str = "") -> str:
+    """A body cut into three blocks (each in its own wrapper) between advertisements, as WIRED's is."""
+    chunks = [PARAGRAPHS[i : i + 3] for i in range(0, 9, 3)]
+    wrapped = (
+        "<div class='ad'><p>Advertisement: the best ferry deals of the week, picked for you.</p></div>".join(
+            "<div class='grid chunk'><div class='body'><div class='inner'>"
+            + "".join(f"<p>{text}</p>" for text in chunk)
+            + "</div></div></div>"
+            for chunk in chunks
+        )
+    )
+    return f"<html><body><main>{wrapped}{related}</main></body></html>"
+
+
+def test_the_later_blocks_of_a_split_body_are_put_back_in_page_order() -> None:
+    first_block = "\n".join(PARAGRAPHS[:3])  # what trafilatura keeps of such a body
+    assert restore(first_block, page_tree(split_body())).split("\n") == PARAGRAPHS
+
+
+def test_related_stories_and_link_lists_beside_a_body_are_not_blocks_of_it() -> None:
+    teasers = "".join(
+        f"<div class='grid chunk'><div class='teaser'><p>Related story {n}: the bridge over the harbour is "
+        "closed for repairs until the spring, the council said.</p></div></div>"
+        for n in range(3)
+    )
+    links = (
+        "<div class='grid chunk'><div class='body'><div class='inner'><p><a href='/a'>Read more: the ferry "
+        "contract and the council's vote, explained in full for readers</a></p></div></div></div>"
+    )
+    first_block = "\n".join(PARAGRAPHS[:3])
+    restored = restore(first_block, page_tree(split_body(teasers + links))).split("\n")
+    assert restored == PARAGRAPHS  # the teasers are not of the body's kind, the link paragraph is a link
+    assert restore(first_block, page_tree("<html><body><p>Other text.</p></body></html>")) == first_block
+
+
+def test_a_lead_paragraph_without_its_tag_is_put_back_before_the_body() -> None:
+    page = (
+        "<html><body><div class='story'><div class='byline'><span>By AP</span></div>"
+        f"{LEAD}</p>{''.join(f'<p>{text}</p>' for text in PARAGRAPHS[:3])}</div></body></html>"
+    )
+    text = "\n".join(PARAGRAPHS[:3])
+    assert restore(text, page_tree(page)).split("\n") == [LEAD, *PARAGRAPHS[:3]]
+    assert restore(f"{LEAD}\n{text}", page_tree(page)) == f"{LEAD}\n{text}"  # already there: kept once
+
+
+@pytest.mark.parametrize(
+    "before",
+    [
+        "Share this story on Facebook Twitter Email Print Comments and more of the social networks today",
+        "By AP.",  # too short
+        "",
+    ],
+)
+def test_text_before_the_body_that_is_no_lead_is_left_out(before: str) -> None:
+    page = (
+        f"<html><body><div>{before}{''.join(f'<p>{text}</p>' for text in PARAGRAPHS[:3])}</div></body></html>"
+    )
+    text = "\n".join(PARAGRAPHS[:3])
+    assert restore(text, page_tree(page)) == text
+
+
+@pytest.mark.skipif(not NEWS_HTML.is_dir(), reason="needs ../shared/news-html")
+@pytest.mark.parametrize(
+    ("path", "words"),
+    [
+        ("postlight_fixtures/fixtures/www.wired.com.html", 950),  # trafilatura alone: 532 words, fundus 981
+        ("postlight_fixtures/fixtures/www.newyorker.com--magazine.html", 3400),  # 2,136; fundus 3,500
+    ],
+)
+def test_real_split_bodies_are_read_whole_without_the_publisher_parser(path: str, words: int) -> None:
+    import trafilatura
+
+    page = (NEWS_HTML / path).read_text(encoding="utf-8", errors="replace")
+    raw = trafilatura.extract(page, include_comments=False) or ""
+    assert len(raw.split()) < words * 0.7
+    assert len(restore(raw, page_tree(page)).split()) >= words
+
+
+@pytest.mark.skipif(not NEWS_HTML.is_dir(), reason="needs ../shared/news-html")
+def test_a_real_lost_lead_is_put_back() -> None:
+    path = NEWS_HTML / "goose3_content/content/test_yahoo.html"
+    article = as_article(to_article(Document(str(path), path.read_bytes(), "html")))
+    assert article.text.startswith("SAN FRANCISCO (AP) — Steve Jobs, the mind behind the iPhone")
+
+
+def test_comments_and_processing_instructions_around_the_body_are_passed_over() -> None:
+    page = (
+        f"<html><body><div><!-- lead -->{LEAD}<!-- end --><?pi x?>"
+        f"{''.join(f'<p>{text}</p><!-- c -->' for text in PARAGRAPHS[:3])}</div></body></html>"
+    )
+    text = "\n".join(PARAGRAPHS[:3])
+    assert restore(text, page_tree(page)).split("\n") == [LEAD, *PARAGRAPHS[:3]]
+    assert isinstance(to_article(html_document(page)), Article)
+
+
+def test_a_paragraph_the_text_holds_over_several_lines_or_a_short_line_is_not_added_again() -> None:
+    heading, rest = PARAGRAPHS[3].split(" of the report ", 1)
+    page = split_body()
+    first_blocks = "\n".join([*PARAGRAPHS[:3], heading, "of the report " + rest, *PARAGRAPHS[4:]])
+    assert restore(first_blocks, page_tree(page)) == first_blocks
+    short = page.replace(PARAGRAPHS[8], "NMLS #1136")
+    assert restore("\n".join(PARAGRAPHS[:3]), page_tree(short)).split("\n") == PARAGRAPHS[:8]

@@ -188,8 +188,10 @@ def test_an_old_store_is_migrated_and_its_embeddings_built(tmp_path: Path) -> No
         conn.execute("PRAGMA foreign_keys = OFF")
         for table in ("stance_scores", "stance_marks", "statement_embeddings", "propositions"):
             conn.execute(f"DROP TABLE {table}")  # back to schema 2: no stance tables (migration 3) ...
-        for column in ("co_speakers", "mode"):
+        for column in ("co_speakers", "mode", "published"):
             conn.execute(f"ALTER TABLE statements DROP COLUMN {column}")  # ... nor migration 4's columns
+        conn.execute("DROP TABLE article_posts")  # ... nor migration 5's
+        conn.execute("ALTER TABLE articles DROP COLUMN extractor")
         conn.execute("PRAGMA user_version = 2")
     with contextlib.closing(open_store(str(path))) as conn:
         assert vectors.missing(conn) == len(ids)

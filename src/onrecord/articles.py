@@ -153,6 +153,7 @@ def html_article(document: Document, fast: bool = False) -> Article | Skip:
         author=extracted.author,
         notes=notes,
         extractor=extracted.extractor,
+        posts=extracted.posts,
     )
 
 

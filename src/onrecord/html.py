@@ -15,12 +15,15 @@ from __future__ import annotations
 
 import datetime
 import logging
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import cache
 from typing import Any
 from urllib.parse import urlsplit
 
+from onrecord.blocks import page_tree, restore
 from onrecord.boilerplate import trim_furniture
+from onrecord.liveblog import LiveBlog, live_blog
+from onrecord.records import Post
 
 TRAFILATURA = "trafilatura"
 FUNDUS = "fundus"
@@ -31,12 +34,13 @@ class Extracted:
     """What one page yields: its text and metadata, and which extractor produced the text."""
 
     text: str
-    extractor: str  # "trafilatura", or "fundus:<publisher>" (the parser that read the page)
+    extractor: str  # "trafilatura", "fundus:<publisher>" (the parser that read the page), "liveblog:<how>"
     title: str | None = None
     author: str | None = None
     date: str | None = None
     url: str | None = None
     sitename: str | None = None
+    posts: tuple[Post, ...] = ()  # a live blog's posts (onrecord.liveblog)
 
 
 def extract_html(
@@ -49,16 +53,19 @@ def extract_html(
     raised (a publisher parser's exceptions are never returned: the page falls back to trafilatura).
 
     `published` (an ISO date the document gives, such as a WARC capture date) picks the publisher parser's
-    version valid then. trafilatura's text loses the furniture at its edges (`boilerplate.trim_furniture`);
-    a publisher parser's is taken as it is."""
+    version valid then. trafilatura's text loses the furniture at its edges (`boilerplate.trim_furniture`)
+    and gets back a lost lead paragraph and the later blocks of a split body (`blocks.restore`); a
+    publisher parser's is taken as it is. A live blog's body is its posts (`liveblog.live_blog`), whichever
+    extractor would have read the page."""
     found = _trafilatura(page, url, fast)
     if isinstance(found, Exception):
         return found
     text = _field(found, "text")
     page_url = _field(found, "url")
     title = _field(found, "title")
+    root = page_tree(page)
     extracted = Extracted(
-        text=trim_furniture(text, title) if text else "",
+        text=_restored(trim_furniture(text, title), root) if text else "",
         extractor=TRAFILATURA,
         title=title,
         author=_field(found, "author"),
@@ -66,10 +73,27 @@ def extract_html(
         url=page_url,
         sitename=_field(found, "sitename"),
     )
+    live = _live_blog(page, root, len(extracted.text.split()))
+    if live is not None:
+        return replace(extracted, text=live.text, extractor=live.extractor, posts=live.posts)
     publisher = next((p for p in map(fundus_publisher, (url, page_url)) if p is not None), None)
     if publisher is not None:
         extracted = _with_publisher_text(extracted, page, publisher, published)
     return extracted if extracted.text.strip() else None
+
+
+def _restored(text: str, root: Any) -> str:
+    try:
+        return restore(text, root)
+    except Exception:  # a structural rule tripping over a page never costs it trafilatura's text
+        return text
+
+
+def _live_blog(page: str, root: Any, words: int) -> LiveBlog | None:
+    try:
+        return live_blog(page, root, words)
+    except Exception:  # the same: a page that trips the live-blog rules is read as an ordinary one
+        return None
 
 
 def _trafilatura(page: str, url: str | None, fast: bool) -> Any:

@@ -97,7 +97,8 @@ def document_json(article: Article, statements: list[Statement], with_text: bool
         "site": article.site,
         "language": article.language,
         "extractor": article.extractor,
-        "statements": [_statement_json(statement) for statement in statements],
+        "posts": [{"start": p.start, "end": p.end, "published": p.published} for p in article.posts],
+        "statements": [_statement_json(statement, article) for statement in statements],
     }
     if with_text:
         result["text"] = article.text
@@ -140,7 +141,9 @@ def quote_text(statement: Statement, limit: int = MAX_QUOTE_CHARS) -> str:
     return cut.rstrip() + "…"
 
 
-def _statement_json(statement: Statement) -> dict[str, Any]:
+def _statement_json(statement: Statement, article: Article) -> dict[str, Any]:
+    """A statement's JSON; `published` is its own time (its live post's), else null (the article's date)."""
+    start = statement.content[0].start if statement.content else -1
     return {
         "id": statement.id,
         "kind": statement.kind,
@@ -155,6 +158,7 @@ def _statement_json(statement: Statement) -> dict[str, Any]:
         },
         "confidence": float(statement.confidence),
         "mode": statement.mode,
+        "published": article.time_at(start),
     }
 
 

@@ -144,10 +144,13 @@ def connect(db: Db, write: bool = False) -> Iterator[sqlite3.Connection]:
 
 SITE = "coalesce(a.site, a.domain)"
 """SQL: an article's site, or its domain when the site is unknown (articles as `a`)."""
+SAID = "coalesce(s.published, a.published)"
+"""SQL: when a statement was made: its own time (its live post's), else its article's date (statements as
+`s`, their articles as `a`)."""
 _APPEARANCES = "(SELECT count(*) FROM appearances p WHERE p.statement_id = s.id)"
 """SQL: how many articles carried a statement (statements as `s`)."""
 PERSON_STATEMENTS = (
-    f"SELECT s.id, a.published, s.text, s.kind, s.cue, s.role, a.title, a.url, {SITE}, {_APPEARANCES}, "
+    f"SELECT s.id, {SAID}, s.text, s.kind, s.cue, s.role, a.title, a.url, {SITE}, {_APPEARANCES}, "
     "s.mode "
     "FROM statements s JOIN articles a ON a.id = s.article_id "
 )
@@ -171,8 +174,9 @@ def search(
     names a speaker (`Kirby`) and no `speaker` is given, that speaker's statements come first, newest first.
 
     `speaker`: a name, alias or #id (all speakers it may mean); `since`/`until`: ISO dates (YYYY,
-    YYYY-MM or YYYY-MM-DD, inclusive) on the publication date of the article that first carried the
-    statement (articles without a date are left out when either is given); `site`: site name or domain;
+    YYYY-MM or YYYY-MM-DD, inclusive) on when the statement was made (`SAID`: its live post's time, else
+    the publication date of the article that first carried it; undated statements are left out when
+    either is given); `site`: site name or domain;
     `min_confidence`: statements less sure than this are left out (onrecord.confidence); `mode`:
     only reported speech or only reported attitudes (`MODES`).
     """
@@ -191,7 +195,7 @@ def search(
         marks = ", ".join("?" for _ in ranked)
         rows = conn.execute(
             f"SELECT s.id, s.text, {FTS_SNIPPET}, s.kind, s.speaker_id, coalesce(sp.name, s.speaker_name), "
-            f"s.role, s.cue, a.id, a.title, a.url, {SITE}, a.published, {_APPEARANCES}, s.mode, "
+            f"s.role, s.cue, a.id, a.title, a.url, {SITE}, {SAID}, {_APPEARANCES}, s.mode, "
             f"s.co_speakers FROM {FTS_TABLE} "
             f"JOIN statements s ON s.id = {FTS_TABLE}.rowid JOIN articles a ON a.id = s.article_id "
             "LEFT JOIN speakers sp ON sp.id = s.speaker_id "
@@ -223,7 +227,7 @@ def _named(conn: sqlite3.Connection, text: str, filters: tuple[str, str, list[An
     rows = conn.execute(
         "SELECT s.id FROM statements s JOIN articles a ON a.id = s.article_id "
         f"WHERE s.speaker_id IN ({', '.join('?' for _ in ids)}){where} "
-        "ORDER BY a.published IS NULL, a.published DESC, s.id LIMIT ?",
+        f"ORDER BY {SAID} IS NULL, {SAID} DESC, s.id LIMIT ?",
         [*ids, *params, limit],
     ).fetchall()
     return [int(row[0]) for row in rows]
@@ -235,7 +239,7 @@ def _named_hits(conn: sqlite3.Connection, ids: list[int]) -> dict[int, SearchHit
         return {}
     rows = conn.execute(
         "SELECT s.id, s.text, s.text, s.kind, s.speaker_id, coalesce(sp.name, s.speaker_name), s.role, "
-        f"s.cue, a.id, a.title, a.url, {SITE}, a.published, {_APPEARANCES}, s.mode, s.co_speakers "
+        f"s.cue, a.id, a.title, a.url, {SITE}, {SAID}, {_APPEARANCES}, s.mode, s.co_speakers "
         "FROM statements s "
         "JOIN articles a ON a.id = s.article_id LEFT JOIN speakers sp ON sp.id = s.speaker_id "
         f"WHERE s.id IN ({', '.join('?' for _ in ids)})",
@@ -287,10 +291,10 @@ def _filters(
         clauses.append(f"s.speaker_id IN ({', '.join('?' for _ in ids)})" if ids else "0")
         params.extend(ids)
     if since is not None:
-        clauses.append("a.published >= ?")
+        clauses.append(f"{SAID} >= ?")
         params.append(_checked_date(since, "since"))
     if until is not None:
-        clauses.append("substr(a.published, 1, ?) <= ?")
+        clauses.append(f"substr({SAID}, 1, ?) <= ?")
         day = _checked_date(until, "until")
         params.extend([len(day), day])
     if site is not None:
@@ -440,7 +444,7 @@ def _person_statements(
     conn: sqlite3.Connection, speaker: int, limit: int | None
 ) -> tuple[PersonStatement, ...]:
     rows = conn.execute(
-        PERSON_STATEMENTS + "WHERE s.speaker_id = ? ORDER BY a.published IS NULL, a.published, s.id LIMIT ?",
+        PERSON_STATEMENTS + f"WHERE s.speaker_id = ? ORDER BY {SAID} IS NULL, {SAID}, s.id LIMIT ?",
         (speaker, -1 if limit is None else limit),
     ).fetchall()
     return tuple(PersonStatement(*row) for row in rows)
@@ -468,13 +472,15 @@ EXPORT_COLUMNS = (
     "spans",
     "mode",
     "co_speakers",
+    "extractor",
+    "said_at",
 )
 _EXPORT_SQL = (
     "SELECT s.id, s.text, s.kind, s.cue, s.confidence, s.speaker_id, sp.name, "
     "coalesce(sp.type, s.speaker_type), s.speaker_name, s.role, a.id, a.url, a.title, "
     f"{SITE}, a.published, a.author, a.language, {_APPEARANCES}, "
     "(SELECT p.spans FROM appearances p WHERE p.statement_id = s.id AND p.article_id = s.article_id "
-    "LIMIT 1), s.mode, coalesce(s.co_speakers, '[]') FROM statements s "
+    f"LIMIT 1), s.mode, coalesce(s.co_speakers, '[]'), a.extractor, {SAID} FROM statements s "
     "JOIN articles a ON a.id = s.article_id "
     "LEFT JOIN speakers sp ON sp.id = s.speaker_id WHERE s.confidence >= ? ORDER BY s.id"
 )
@@ -487,7 +493,8 @@ def export(
     """Write every statement at least `min_confidence` sure with its speaker and article metadata to
     `out` ("-": standard output, not for Parquet); the number of statements written. Columns:
     `EXPORT_COLUMNS`; `spans` is the JSON of the offsets into the first article that carried it, `mode`
-    speech or attitude, `co_speakers` the JSON list of others named with the speaker."""
+    speech or attitude, `co_speakers` the JSON list of others named with the speaker, `extractor` what gave
+    the article its text (empty: unknown), `said_at` when the statement was made (`SAID`)."""
     _checked_confidence(min_confidence)
     if format not in EXPORT_FORMATS:
         raise QueryError(f"unknown export format {format!r}; use csv, jsonl or parquet.")

@@ -89,6 +89,16 @@ class Document:
 
 
 @dataclass(frozen=True)
+class Post:
+    """One post of a live blog: `Article.text[start:end]`, and its own time where the page gives one (an
+    ISO 8601 date or timestamp, in UTC when the page gives a zone)."""
+
+    start: int
+    end: int
+    published: str | None = None
+
+
+@dataclass(frozen=True)
 class Article:
     """Clean article text plus metadata; statement offsets index `text`."""
 
@@ -101,10 +111,16 @@ class Article:
     language: str = "en"
     author: str | None = None
     notes: tuple[str, ...] = field(default=())
-    extractor: str | None = None  # HTML: "trafilatura" or "fundus:<publisher>", the one that gave `text`
+    extractor: str | None = None  # HTML: "trafilatura", "fundus:<publisher>" or "liveblog:<how>"
+    posts: tuple[Post, ...] = ()  # a live blog's posts, in page order (onrecord.liveblog); else empty
 
     def __post_init__(self) -> None:
         _valid_strings(self)
+
+    def time_at(self, offset: int) -> str | None:
+        """The time of the live post holding `offset` of `text`: a statement's own time when `offset` is
+        where its content starts. None outside the posts, in an undated post, or for an ordinary article."""
+        return next((post.published for post in self.posts if post.start <= offset < post.end), None)
 
 
 @dataclass(frozen=True)

@@ -199,7 +199,8 @@ def _premises(conn: sqlite3.Connection, ids: Sequence[int]) -> dict[int, Premise
 
 _ROWS = (
     "SELECT s.id, s.text, s.cue, s.speaker_id, coalesce(sp.name, s.speaker_name) AS speaker, "
-    "coalesce(sp.type, s.speaker_type) AS speaker_type, s.article_id, a.url, a.source, a.published, "
+    "coalesce(sp.type, s.speaker_type) AS speaker_type, s.article_id, a.url, a.source, "
+    "coalesce(s.published, a.published) AS published, "
     "a.text AS article_text, (SELECT p.spans FROM appearances p WHERE p.statement_id = s.id "
     "AND p.article_id = s.article_id LIMIT 1) AS spans FROM statements s "
     "JOIN articles a ON a.id = s.article_id LEFT JOIN speakers sp ON sp.id = s.speaker_id WHERE s.id IN "

@@ -189,7 +189,22 @@ ALTER TABLE statements ADD COLUMN co_speakers TEXT;
 and the others named with the speaker (`Leahy` in `Grassley and Leahy said`): a JSON list of names, NULL
 when there are none."""
 
-MIGRATIONS: tuple[str, ...] = (SCHEMA_1, SCHEMA_2, SCHEMA_3, SCHEMA_4)
+SCHEMA_5 = """
+ALTER TABLE articles ADD COLUMN extractor TEXT;
+ALTER TABLE statements ADD COLUMN published TEXT;
+CREATE TABLE article_posts (
+    article_id INTEGER NOT NULL REFERENCES articles(id) ON DELETE CASCADE,
+    start INTEGER NOT NULL,
+    end INTEGER NOT NULL,
+    published TEXT,
+    PRIMARY KEY (article_id, start)
+) WITHOUT ROWID;
+"""
+"""Which extractor gave an article its text ("trafilatura", "fundus:<publisher>", "liveblog:<how>"; NULL:
+unknown, the stores made before); a live blog's posts (offsets into the article's text, each one's time);
+and a statement's own time, its post's (NULL: the article's date is the statement's)."""
+
+MIGRATIONS: tuple[str, ...] = (SCHEMA_1, SCHEMA_2, SCHEMA_3, SCHEMA_4, SCHEMA_5)
 """Script i (0-based) takes a store from version i to i + 1. Append, never edit a released script."""
 
 LATEST = len(MIGRATIONS)

@@ -125,8 +125,8 @@ def _insert_article(conn: sqlite3.Connection, item: Extracted, original: tuple[i
     article = item.article
     cursor = conn.execute(
         "INSERT INTO articles (source, url, domain, title, published, site, author, language, text, "
-        "text_hash, minhash, syndicated_from, similarity, ingested_at) "
-        "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        "text_hash, minhash, syndicated_from, similarity, ingested_at, extractor) "
+        "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
         (
             article.source,
             article.url,
@@ -142,9 +142,14 @@ def _insert_article(conn: sqlite3.Connection, item: Extracted, original: tuple[i
             original[0] if original else None,
             original[1] if original else None,
             _now(),
+            article.extractor,
         ),
     )
     article_id = int(cursor.lastrowid or 0)
+    conn.executemany(
+        "INSERT OR IGNORE INTO article_posts (article_id, start, end, published) VALUES (?, ?, ?, ?)",
+        [(article_id, post.start, post.end, post.published) for post in article.posts],
+    )
     conn.executemany(
         "INSERT OR IGNORE INTO article_bands (band, article_id) VALUES (?, ?)",
         [(key, article_id) for key in band_keys(item.fingerprint.signature)],
@@ -167,7 +172,9 @@ def _insert_statements(
         key = " ".join(_WORD.findall(text.casefold()))
         existing = _group_statement(conn, group, key) if group is not None else None
         if existing is None:
-            existing = _insert_statement(conn, statement, article_id, text, key, seen, context)
+            published = item.article.time_at(statement.content[0].start) if statement.content else None
+            dated = Dated(text, key, published[:10] if published else seen, published)
+            existing = _insert_statement(conn, statement, article_id, dated, context)
             if index < len(item.embeddings):
                 conn.execute(
                     "INSERT INTO statement_embeddings (statement_id, encoder, vector) VALUES (?, ?, ?)",
@@ -184,23 +191,33 @@ def _insert_statements(
     return added, matched
 
 
+@dataclass(frozen=True)
+class Dated:
+    """A statement's stored text and content key, the day it was made (for role dates), and its own time
+    (its live post's; None: the article's date is the statement's)."""
+
+    text: str
+    key: str
+    seen: str
+    published: str | None
+
+
 def _insert_statement(
     conn: sqlite3.Connection,
     statement: Statement,
     article_id: int,
-    text: str,
-    key: str,
-    seen: str,
+    dated: Dated,
     context: tuple[str, ...],
 ) -> int:
     speaker = statement.speaker
     speaker_id = None
     if speaker.name:
-        mention = Mention(speaker.name, speaker.type, speaker.role, seen, context)
+        mention = Mention(speaker.name, speaker.type, speaker.role, dated.seen, context)
         speaker_id = resolve_speaker(conn, mention)
     cursor = conn.execute(
         "INSERT INTO statements (article_id, speaker_id, speaker_name, speaker_type, role, kind, text, "
-        "content_key, cue, confidence, mode, co_speakers) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        "content_key, cue, confidence, mode, co_speakers, published) "
+        "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
         (
             article_id,
             speaker_id,
@@ -208,12 +225,13 @@ def _insert_statement(
             speaker.type,
             speaker.role,
             statement.kind,
-            text,
-            key,
+            dated.text,
+            dated.key,
             statement.cue.text if statement.cue else None,
             statement.confidence,
             statement.mode,
             json.dumps(list(speaker.co_speakers), ensure_ascii=False) if speaker.co_speakers else None,
+            dated.published,
         ),
     )
     return int(cursor.lastrowid or 0)

@@ -20,13 +20,14 @@ from onrecord import queries
 from onrecord.confidence import DEFAULT_MIN_CONFIDENCE
 from onrecord.queries import (
     PERSON_STATEMENTS,
+    SAID,
     SITE,
     PersonHeader,
     PersonStatement,
     PersonSummary,
     co_speaker_names,
 )
-from onrecord.records import Span
+from onrecord.records import Post, Span
 from onrecord.stance.context import SENTENCE_END
 from onrecord.store.names import name_key
 
@@ -50,6 +51,7 @@ class ArticleStatement:
     mention: Span | None
     mode: str
     co_speakers: tuple[str, ...]
+    published: str | None = None  # its own time (its live post's); None: the article's date
 
 
 @dataclass(frozen=True)
@@ -64,6 +66,8 @@ class ArticleRecord:
     syndicated_from: int | None
     text: str
     statements: tuple[ArticleStatement, ...]
+    extractor: str | None = None  # what gave the text: "trafilatura", "fundus:<publisher>", "liveblog:<how>"
+    posts: tuple[Post, ...] = ()  # a live blog's posts (offsets into `text`, each one's time)
 
 
 @dataclass(frozen=True)
@@ -98,11 +102,12 @@ class StatementRecord:
     citation: str
     mode: str
     co_speakers: tuple[str, ...]
+    published: str | None = None  # when it was made: its live post's time, else its article's date
 
 
 @dataclass(frozen=True)
 class Period:
-    """A bar of a timeline: statements whose article was published in `period` (YYYY-MM or YYYY)."""
+    """A bar of a timeline: statements made in `period` (YYYY-MM or YYYY; `queries.SAID`)."""
 
     period: str
     statements: int
@@ -146,14 +151,14 @@ def article(
     appearance; NotFound when unknown."""
     row = conn.execute(
         f"SELECT a.id, a.title, a.url, {SITE}, a.published, a.author, a.language, a.syndicated_from, "
-        "a.text FROM articles a WHERE a.id = ?",
+        "a.text, a.extractor FROM articles a WHERE a.id = ?",
         (article_id,),
     ).fetchone()
     if row is None:
         raise NotFound(f"no article has the id {article_id}.")
     rows = conn.execute(
         "SELECT s.id, s.speaker_id, coalesce(sp.name, s.speaker_name), coalesce(sp.type, s.speaker_type), "
-        "s.role, s.kind, p.spans, s.mode, s.co_speakers FROM appearances p "
+        "s.role, s.kind, p.spans, s.mode, s.co_speakers, s.published FROM appearances p "
         "JOIN statements s ON s.id = p.statement_id LEFT JOIN speakers sp ON sp.id = s.speaker_id "
         "WHERE p.article_id = ? AND s.confidence >= ?",
         (article_id, min_confidence),
@@ -171,7 +176,16 @@ def article(
         syndicated_from=row[7],
         text=text,
         statements=tuple(statements),
+        extractor=row[9],
+        posts=_posts(conn, article_id),
     )
+
+
+def _posts(conn: sqlite3.Connection, article_id: int) -> tuple[Post, ...]:
+    rows = conn.execute(
+        "SELECT start, end, published FROM article_posts WHERE article_id = ? ORDER BY start", (article_id,)
+    ).fetchall()
+    return tuple(Post(*row) for row in rows)
 
 
 def _article_statement(text: str, row: Sequence[Any]) -> ArticleStatement:
@@ -188,6 +202,7 @@ def _article_statement(text: str, row: Sequence[Any]) -> ArticleStatement:
         mention=_span(text, spans.get("mention")),
         mode=row[7],
         co_speakers=co_speaker_names(row[8]),
+        published=row[9],
     )
 
 
@@ -212,7 +227,7 @@ def statement(conn: sqlite3.Connection, statement_id: int) -> StatementRecord:
         "SELECT s.id, s.text, s.kind, s.cue, s.confidence, s.speaker_id, sp.name, "
         "coalesce(sp.type, s.speaker_type), s.speaker_name, s.role, s.article_id, a.text, "
         "(SELECT p.spans FROM appearances p WHERE p.statement_id = s.id AND p.article_id = s.article_id "
-        "LIMIT 1), s.mode, s.co_speakers FROM statements s JOIN articles a ON a.id = s.article_id "
+        f"LIMIT 1), s.mode, s.co_speakers, {SAID} FROM statements s JOIN articles a ON a.id = s.article_id "
         "LEFT JOIN speakers sp ON sp.id = s.speaker_id WHERE s.id = ?",
         (statement_id,),
     ).fetchone()
@@ -239,6 +254,7 @@ def statement(conn: sqlite3.Connection, statement_id: int) -> StatementRecord:
         citation=citation(row[1], speaker, row[9], appearances[0] if appearances else None, row[0]),
         mode=row[13],
         co_speakers=co_speaker_names(row[14]),
+        published=row[15],
     )
 
 
@@ -332,9 +348,9 @@ def person_view(
         raise NotFound(f"no person has the id {speaker_id}.")
     record = queries.person(conn, f"#{speaker_id}", limit=0)
     newest = conn.execute(  # one pass over the person's statements gives the order and the timeline
-        "SELECT s.id, a.published FROM statements s JOIN articles a ON a.id = s.article_id "
+        f"SELECT s.id, {SAID} FROM statements s JOIN articles a ON a.id = s.article_id "
         "WHERE s.speaker_id = ? AND s.confidence >= ? "
-        "ORDER BY a.published IS NULL, a.published DESC, s.id DESC",
+        f"ORDER BY {SAID} IS NULL, {SAID} DESC, s.id DESC",
         (speaker_id, min_confidence),
     ).fetchall()
     counted = Counter(published[:7] for _, published in newest if published)
