@@ -22,7 +22,7 @@ from news_factory import article_text
 from onrecord.batch import layout, parts
 from onrecord.batch.plan import Shard, plan
 from onrecord.batch.shards import shard_documents
-from onrecord.records import Article, Skip, Span, Speaker, Statement
+from onrecord.records import Article, Post, Skip, Span, Speaker, Statement
 from onrecord.sources import read_documents
 from onrecord.store.dedup import Fingerprint, fingerprint
 from onrecord.store.writer import Extracted
@@ -72,6 +72,7 @@ def test_batch_then_merge_equals_ingest(
     assert result.returncode == 1 and "Traceback" not in result.stderr  # the damage skip, as ingest
     merged = table_fingerprints(db)
     assert merged["articles"][0] >= 15 and merged["statements"][0] > 0
+    assert merged["article_posts"][0] == 2  # the live blog's posts, and their times, came through
     assert merged == ingested
     again = onrecord("merge", str(batch_dir), "--db", str(db))  # idempotent
     assert "Traceback" not in again.stderr
@@ -127,7 +128,8 @@ def test_every_record_field_round_trips_through_a_part(tmp_path: Path) -> None:
     span = Span(1, 5, "said")
     speaker = Speaker("Ada Marsh", "person", "mayor", span, ("Tom Reyes",))
     statement = Statement("id1", "mixed", (span, Span(7, 9, "no")), None, speaker, 0.25, "attitude")
-    article = Article(**{**filled(Article), "notes": ("a", "b")})  # type: ignore[arg-type]
+    posts = (Post(0, 3, "2024-05-01T10:00:00Z"), Post(3, 5))
+    article = Article(**{**filled(Article), "notes": ("a", "b"), "posts": posts})  # type: ignore[arg-type]
     print_ = Fingerprint("hash", fingerprint("some words here and there again").signature)
     extracted = Extracted("key", article, print_, (statement,), (b"\x00\x01", b""), "encoder")
     rows = [
