@@ -90,7 +90,7 @@ print(summary.left, summary.articles, _pipeline.cache_info().currsize)
 
 def test_a_rerun_adds_nothing_and_loads_no_model(batch_dir: Path, inputs: list[str], tmp_path: Path) -> None:
     """Extraction in the driver (workers=0): the model's loader is cached, so its cache size says whether
-    the process loaded it (the rerun's time is bench/bench_merge.py's, not a test's: the machine is
+    the process loaded it (the rerun's time is bench/bench_batch.py's, not a test's: the machine is
     shared)."""
     before = sorted(str(path) for path in batch_dir.rglob("*"))
     environment = {**os.environ, "PYTHONPATH": SRC}
