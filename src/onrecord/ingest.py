@@ -4,15 +4,13 @@ The main process reads the inputs (cheap), drops what an earlier run already too
 any extraction), and hands documents to worker processes; each worker loads the spaCy model once and turns
 a document into an article, its fingerprint and its statements. The main process is the single writer: it
 stores results in input order and commits in batches, so an ingest killed at any moment keeps everything
-committed and a rerun resumes where it stopped. At most `IN_FLIGHT_PER_WORKER` documents per worker are in
-flight, so memory stays bounded whatever the size of the input.
+committed and a rerun resumes where it stopped. At most `workers.IN_FLIGHT_PER_WORKER` documents per
+worker are in flight, so memory stays bounded whatever the size of the input.
 """
 
 from __future__ import annotations
 
-import os
 import signal
-import sqlite3
 import threading
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
@@ -24,12 +22,10 @@ from onrecord.sources import read_documents
 from onrecord.store import open_store, optimize
 from onrecord.store.lock import writer_lock
 from onrecord.store.sqlite import DATABASE_ERRORS, failure
-from onrecord.workers import Extractor, Inline, Pool, WorkerError
+from onrecord.workers import Inline, Pool, WorkerError, extraction_stage, in_flight, worker_count
 from onrecord.writing import COMMIT_EVERY, Counts, IngestError, IngestSummary, Progress, Writer, source_key
 
 __all__ = ["IngestError", "IngestSummary", "ingest", "source_key"]
-
-IN_FLIGHT_PER_WORKER = 4
 
 
 def ingest(
@@ -69,7 +65,9 @@ def ingest(
             writer = Writer(conn, db_path, counts, report, on_skip or (lambda skip: None))
             writer.commit_every = max(1, commit_every)
             writer.unsure_below = min_confidence
-            _drive(paths, _workers(workers, conn, db_path, fast, embed), writer, _window(workers))
+            count = worker_count(workers)
+            stage = extraction_stage(count, fast, embed, db_path, conn)
+            _drive(paths, stage, writer, in_flight(count))
         finally:
             conn.close()
     return counts.summary()
@@ -144,19 +142,3 @@ def _run(paths: Iterable[str], pool: Pool | Inline, writer: Writer, window: int)
             in_flight.discard(writer.write(writer.collect(pool)))
     while pool.pending:
         in_flight.discard(writer.write(writer.collect(pool)))
-
-
-def _workers(
-    workers: int | None, conn: sqlite3.Connection, db_path: str, fast: bool, embed: bool
-) -> Pool | Inline:
-    """Worker processes, or (workers=0) extraction in this process checking duplicates on `conn`."""
-    count = _worker_count(workers)
-    return Pool(count, db_path, fast, embed) if count > 0 else Inline(Extractor(conn, fast, embed))
-
-
-def _window(workers: int | None) -> int:
-    return max(1, _worker_count(workers)) * IN_FLIGHT_PER_WORKER
-
-
-def _worker_count(workers: int | None) -> int:
-    return (os.cpu_count() or 1) if workers is None else workers

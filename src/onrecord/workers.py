@@ -304,6 +304,28 @@ class Extractor:
             return Rejected(key, Skip(document.source, "error", message))
 
 
+IN_FLIGHT_PER_WORKER = 4
+"""Documents in flight per worker: enough to keep each busy, few enough to bound memory."""
+
+
+def worker_count(workers: int | None) -> int:
+    """`workers` as given, or one per core when None (0: extract in this process)."""
+    return (os.cpu_count() or 1) if workers is None else workers
+
+
+def in_flight(count: int) -> int:
+    """How many documents `count` workers may hold at once."""
+    return max(1, count) * IN_FLIGHT_PER_WORKER
+
+
+def extraction_stage(
+    count: int, fast: bool, embed: bool, db_path: str | None = None, conn: sqlite3.Connection | None = None
+) -> Pool | Inline:
+    """`count` worker processes looking duplicates up in `db_path`, or (count 0) extraction in this
+    process looking them up on `conn`; without a store (a batch), no look-up."""
+    return Pool(count, db_path, fast, embed) if count > 0 else Inline(Extractor(conn, fast, embed))
+
+
 def _statements(text: str, fast: bool, language: str) -> list[Statement]:
     """`onrecord.extraction.extract`, imported on first use: spaCy loads in the processes that extract,
     not in every one that imports this module (a batch rerun, a merge)."""

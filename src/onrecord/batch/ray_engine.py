@@ -26,7 +26,7 @@ from typing import Any
 
 from onrecord.batch.outcomes import BatchError, BatchOptions, BatchProgress, BatchSummary, ShardOutcome, Tally
 from onrecord.batch.plan import Shard
-from onrecord.batch.shards import done_outcome, run_shards, shard_done
+from onrecord.batch.shards import pending, run_shards
 from onrecord.workers import Extractor, Inline
 
 CONNECT_SECONDS = 5.0
@@ -64,13 +64,7 @@ def run_ray(
     address: str | None = None,
 ) -> BatchSummary:
     """Run every shard not done yet on Ray actors; `RayUnavailable` when Ray cannot be had."""
-    tally = Tally(shards=len(shards))
-    todo = []
-    for shard in shards:
-        if shard_done(out_dir, shard):
-            tally.finished(done_outcome(out_dir, shard))
-        else:
-            todo.append(shard)
+    tally, todo = pending(shards, out_dir)
     progress(tally.summary())
     if not todo:
         return tally.summary()

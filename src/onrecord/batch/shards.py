@@ -33,6 +33,19 @@ PART_DOCUMENTS = 200
 Stage = Pool | Inline
 
 
+def pending(shards: Sequence[Shard], out_dir: str) -> tuple[Tally, list[Shard]]:
+    """The tally with every finished shard counted (read from its manifest: no model is loaded), and the
+    shards left to run, in plan order."""
+    tally = Tally(shards=len(shards))
+    todo = []
+    for shard in shards:
+        if shard_done(out_dir, shard):
+            tally.finished(done_outcome(out_dir, shard))
+        else:
+            todo.append(shard)
+    return tally, todo
+
+
 def shard_done(out_dir: str, shard: Shard) -> bool:
     """Whether the shard's manifest exists: it is written last, so the shard is finished."""
     return os.path.exists(shard_manifest(out_dir, shard))
